@@ -1,0 +1,23 @@
+// eigen-einsum: configuration, the one place with compiler and standard detection.
+#ifndef EIGEN_EINSUM_CONFIG_HPP
+#define EIGEN_EINSUM_CONFIG_HPP
+
+#if __cplusplus < 201703L && (!defined(_MSVC_LANG) || _MSVC_LANG < 201703L)
+#error "eigen-einsum needs C++17 or newer"
+#endif
+
+// C++20 class-type template parameters allow the einsum<"ij,jk->ik"> spelling.
+#if defined(__cpp_nontype_template_args) && __cpp_nontype_template_args >= 201911L
+#define EIGEN_EINSUM_HAS_STRING_LITERAL_SUBSCRIPT 1
+#else
+#define EIGEN_EINSUM_HAS_STRING_LITERAL_SUBSCRIPT 0
+#endif
+
+// Newer Eigen moved the Tensor module; the old path still forwards there.
+#if __has_include(<unsupported/Eigen/Tensor>) && !__has_include(<unsupported/Eigen/CXX11/Tensor>)
+#include <unsupported/Eigen/Tensor>
+#else
+#include <unsupported/Eigen/CXX11/Tensor>
+#endif
+
+#endif // EIGEN_EINSUM_CONFIG_HPP

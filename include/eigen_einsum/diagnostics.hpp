@@ -1,0 +1,111 @@
+// eigen-einsum: every error a user can get, one class template per compile-time error kind.
+#ifndef EIGEN_EINSUM_DIAGNOSTICS_HPP
+#define EIGEN_EINSUM_DIAGNOSTICS_HPP
+
+#include <stdexcept>
+#include <string>
+
+namespace eigen_einsum {
+
+/// Thrown by einsum when a label's extents disagree, before anything is written.
+///
+/// Example: `einsum<"ij,jk->ik">(a /*2x3*/, b /*4x5*/)` throws with the message
+/// `einsum: label 'j' has extent 3 in operand 0 but 4 in operand 1`.
+class shape_error : public std::invalid_argument {
+public:
+  using std::invalid_argument::invalid_argument;
+};
+
+/// Compile-time errors. Each is a class template whose arguments carry the details (label,
+/// operand, counts), so the compiler's "in instantiation of" line names them.
+namespace diagnostics {
+
+template <char Label>
+struct label {};
+template <int Index>
+struct operand {};
+template <int Column>
+struct column {};
+template <int Count>
+struct labels_in_operand_subscript {};
+template <int Rank>
+struct operand_rank {};
+template <int Count>
+struct operand_subscripts {};
+template <int Count>
+struct operands_given {};
+
+template <class...>
+inline constexpr bool always_false = false;
+
+template <class... Details>
+struct invalid_character {
+  static_assert(always_false<Details...>,
+                "einsum: invalid character in the subscript; labels are the letters a-z and A-Z");
+};
+template <class... Details>
+struct malformed_arrow {
+  static_assert(always_false<Details...>,
+                "einsum: malformed '->' in the subscript; write one '->' between the operand "
+                "subscripts and the output subscript");
+};
+template <class... Details>
+struct malformed_ellipsis {
+  static_assert(always_false<Details...>,
+                "einsum: malformed ellipsis; write exactly '...', at most once per subscript");
+};
+template <class... Details>
+struct too_many_operand_subscripts {
+  static_assert(always_false<Details...>, "einsum: too many operand subscripts (at most 64)");
+};
+template <class... Details>
+struct too_many_labels {
+  static_assert(always_false<Details...>,
+                "einsum: too many labels in one operand or output subscript (at most 32)");
+};
+template <class... Details>
+struct output_label_repeated {
+  static_assert(always_false<Details...>,
+                "einsum: a label appears twice in the output subscript; output labels must be "
+                "unique");
+};
+template <class... Details>
+struct wrong_number_of_operands {
+  static_assert(always_false<Details...>,
+                "einsum: the number of operands differs from the number of operand subscripts");
+};
+template <class... Details>
+struct subscript_length_differs_from_rank {
+  static_assert(always_false<Details...>,
+                "einsum: an operand subscript's number of labels differs from the operand's rank");
+};
+template <class... Details>
+struct output_label_not_in_any_input {
+  static_assert(always_false<Details...>,
+                "einsum: an output label does not appear in any operand subscript");
+};
+template <class... Details>
+struct mixed_scalar_types {
+  static_assert(always_false<Details...>,
+                "einsum: operands have different scalar types; convert one with .cast<T>()");
+};
+template <class... Details>
+struct mixed_layouts {
+  static_assert(always_false<Details...>,
+                "einsum: operands have different layouts (ColMajor and RowMajor); convert one "
+                "with .swap_layout() and reverse its operand subscript");
+};
+template <class... Details>
+struct ellipsis_not_supported_yet {
+  static_assert(always_false<Details...>, "einsum: ellipsis '...' is not supported yet");
+};
+template <class... Details>
+struct too_many_operands_not_supported_yet {
+  static_assert(always_false<Details...>,
+                "einsum: more than two operands are not supported yet; chain two-operand einsums");
+};
+
+} // namespace diagnostics
+} // namespace eigen_einsum
+
+#endif // EIGEN_EINSUM_DIAGNOSTICS_HPP

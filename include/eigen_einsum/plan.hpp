@@ -1,0 +1,309 @@
+// eigen-einsum stage 3: validated subscript -> a tree of steps (diagonal, trace, sum, contract,
+// batch-contract, product, shuffle), still plain constexpr data.
+#ifndef EIGEN_EINSUM_PLAN_HPP
+#define EIGEN_EINSUM_PLAN_HPP
+
+#include "parse.hpp"
+
+namespace eigen_einsum::detail {
+
+/// A step on one expression; `result` holds the labels after it.
+enum class step_kind {
+  trace,    // sum a diagonal label away: axes = the positions of the label
+  diagonal, // keep diagonal labels once: axes[i] = result position of input axis i
+  reduce,   // sum labels away: axes = the positions summed
+  shuffle,  // permute: result axis i is input axis axes[i]
+  expand,   // reshape and broadcast to `result`, which holds the input labels in order and more
+  eval      // materialise, so a consumer reading coefficients many times does not recompute them
+};
+
+struct step {
+  step_kind kind = step_kind::eval;
+  int num_axes = 0;
+  signed char axes[max_labels] = {};
+  term result = {};
+};
+
+enum class node_kind {
+  operand,       // a leaf: operand `operand`
+  contract,      // contract `lhs` and `rhs` over pairs (lhs_axes[i], rhs_axes[i])
+  product,       // coefficient-wise product of `lhs` and `rhs`, whose labels already agree
+  batch_contract // contract pairs, keep batch pairs; output axis i is (out_operand[i], out_axis[i])
+};
+
+inline constexpr int max_steps_per_node = 24;
+
+/// One node of the plan: a leaf or a pairwise step, followed by unary steps.
+struct node {
+  node_kind kind = node_kind::operand;
+  int operand = 0;
+  int lhs = 0, rhs = 0;
+  int num_pairs = 0;
+  signed char lhs_axes[max_labels] = {}, rhs_axes[max_labels] = {};
+  int num_batch = 0;
+  signed char lhs_batch[max_labels] = {}, rhs_batch[max_labels] = {};
+  signed char out_operand[max_labels] = {}, out_axis[max_labels] = {};
+  term joined = {}; // labels after the leaf or pairwise step, before `steps`
+  int num_steps = 0;
+  step steps[max_steps_per_node] = {};
+
+  constexpr const term& result() const { return num_steps == 0 ? joined : steps[num_steps - 1].result; }
+  constexpr void add(const step& s) {
+    if (num_steps == max_steps_per_node) {
+      throw "einsum: plan has too many steps"; // unreachable for ranks <= max_labels
+    }
+    steps[num_steps++] = s;
+  }
+};
+
+/// A plan: nodes in evaluation order, the last one is the root.
+template <int MaxNodes>
+struct plan {
+  int num_nodes = 0;
+  node nodes[MaxNodes] = {};
+};
+
+constexpr bool in(const term& t, char c) { return t.find(c) >= 0; }
+
+constexpr term without(const term& t, const signed char* axes, int n) {
+  term r{};
+  for (int i = 0; i < t.size; ++i) {
+    bool drop = false;
+    for (int j = 0; j < n; ++j) {
+      drop = drop || axes[j] == i;
+    }
+    if (!drop) {
+      r.labels[r.size++] = t.labels[i];
+    }
+  }
+  return r;
+}
+
+/// Labels of `t` ordered by their position in `order` (labels absent from `order` last).
+constexpr step shuffle_to(const term& t, const term& order) {
+  step s{step_kind::shuffle};
+  for (int j = 0; j < order.size; ++j) {
+    const int i = t.find(order.labels[j]);
+    if (i >= 0) {
+      s.axes[s.num_axes++] = static_cast<signed char>(i);
+      s.result.labels[s.result.size++] = t.labels[i];
+    }
+  }
+  return s;
+}
+
+constexpr bool is_identity(const step& s) {
+  for (int i = 0; i < s.num_axes; ++i) {
+    if (s.axes[i] != i) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/// Adds a shuffle of `n`'s result into the order of `order`, unless it is the identity.
+constexpr void add_shuffle(node& n, const term& order) {
+  const step s = shuffle_to(n.result(), order);
+  if (!is_identity(s)) {
+    n.add(s);
+  }
+}
+
+/// Prepares one operand: trace away diagonal labels not needed later, keep the other diagonal
+/// labels once, then sum away labels needed nowhere else. `needed(c)` says a label is used later.
+template <class Needed>
+constexpr void prepare(node& n, Needed needed) {
+  // Traces, one per summed diagonal label (Eigen's trace sums one diagonal at a time).
+  for (bool again = true; again;) {
+    again = false;
+    const term& t = n.result();
+    for (int i = 0; i < t.size && !again; ++i) {
+      const char c = t.labels[i];
+      if (t.find(c) == i && t.count(c) > 1 && !needed(c)) {
+        step s{step_kind::trace};
+        for (int j = 0; j < t.size; ++j) {
+          if (t.labels[j] == c) {
+            s.axes[s.num_axes++] = static_cast<signed char>(j);
+          }
+        }
+        s.result = without(t, s.axes, s.num_axes);
+        n.add(s);
+        again = true;
+      }
+    }
+  }
+  // One diagonal view for all remaining repeated labels.
+  {
+    const term& t = n.result();
+    step s{step_kind::diagonal};
+    bool repeated = false;
+    for (int i = 0; i < t.size; ++i) {
+      const char c = t.labels[i];
+      repeated = repeated || t.find(c) != i;
+      if (!in(s.result, c)) {
+        s.result.labels[s.result.size++] = c;
+      }
+      s.axes[s.num_axes++] = static_cast<signed char>(s.result.find(c));
+    }
+    if (repeated) {
+      n.add(s);
+    }
+  }
+  // One reduction over all labels needed nowhere else.
+  {
+    const term& t = n.result();
+    step s{step_kind::reduce};
+    for (int i = 0; i < t.size; ++i) {
+      if (!needed(t.labels[i])) {
+        s.axes[s.num_axes++] = static_cast<signed char>(i);
+      }
+    }
+    if (s.num_axes > 0) {
+      s.result = without(t, s.axes, s.num_axes);
+      n.add(s);
+    }
+  }
+}
+
+/// Materialises a node's result before a contraction when it is a reduction, which would
+/// otherwise be recomputed for every coefficient the contraction reads.
+constexpr void add_eval_if_reduced(node& n) {
+  if (n.num_steps > 0) {
+    const step_kind k = n.steps[n.num_steps - 1].kind;
+    if (k == step_kind::reduce || k == step_kind::trace) {
+      step s{step_kind::eval};
+      s.result = n.result();
+      n.add(s);
+    }
+  }
+}
+
+/// Brings a node's labels into `order`'s order and broadcasts it to all of `order`'s labels.
+constexpr void add_align(node& n, const term& order) {
+  add_shuffle(n, order);
+  if (n.result().size < order.size) {
+    step s{step_kind::expand};
+    s.result = order;
+    n.add(s);
+  }
+}
+
+/// Plans a one- or two-operand subscript `s` (validated: no ellipsis, ranks match).
+constexpr plan<3> make_plan(const subscript& s) {
+  plan<3> p{};
+  const term& out = s.output;
+  if (s.num_operands == 1) {
+    node& n = p.nodes[p.num_nodes++];
+    n.kind = node_kind::operand;
+    n.joined = s.operands[0];
+    prepare(n, [&](char c) { return in(out, c); });
+    add_shuffle(n, out);
+    return p;
+  }
+  for (int k = 0; k < 2; ++k) {
+    node& n = p.nodes[p.num_nodes++];
+    n.kind = node_kind::operand;
+    n.operand = k;
+    n.joined = s.operands[k];
+    const term& other = s.operands[1 - k];
+    prepare(n, [&](char c) { return in(out, c) || in(other, c); });
+  }
+  node& a = p.nodes[0];
+  node& b = p.nodes[1];
+  node& r = p.nodes[p.num_nodes++];
+  r.lhs = 0;
+  r.rhs = 1;
+  const term ta = a.result();
+  const term tb = b.result();
+  term contracted{}, batch{};
+  for (int i = 0; i < ta.size; ++i) {
+    const char c = ta.labels[i];
+    if (in(tb, c)) {
+      term& dst = in(out, c) ? batch : contracted;
+      dst.labels[dst.size++] = c;
+    }
+  }
+  const bool dot = contracted.size > 0 && batch.size == 0 && ta.size == contracted.size &&
+                   tb.size == contracted.size;
+  if (contracted.size == 0 || dot) {
+    // Outer, Hadamard and broadcast products, and dot products: a coefficient-wise product.
+    r.kind = node_kind::product;
+    term all = out;
+    for (int i = 0; i < contracted.size; ++i) {
+      all.labels[all.size++] = contracted.labels[i];
+    }
+    add_align(a, all);
+    add_align(b, all);
+    r.joined = all;
+    if (dot) {
+      step sum{step_kind::reduce};
+      for (int i = out.size; i < all.size; ++i) {
+        sum.axes[sum.num_axes++] = static_cast<signed char>(i);
+      }
+      sum.result = out;
+      r.add(sum);
+    }
+    return p;
+  }
+  add_eval_if_reduced(a);
+  add_eval_if_reduced(b);
+  if (batch.size == 0) {
+    // Eigen's contraction yields [lhs free, rhs free]: swap the operands if that order fits.
+    term ab{}, ba{};
+    for (int i = 0; i < ta.size; ++i) {
+      if (!in(contracted, ta.labels[i])) {
+        ab.labels[ab.size++] = ta.labels[i];
+      }
+    }
+    for (int i = 0; i < tb.size; ++i) {
+      if (!in(contracted, tb.labels[i])) {
+        ab.labels[ab.size++] = tb.labels[i];
+        ba.labels[ba.size++] = tb.labels[i];
+      }
+    }
+    for (int i = 0; i < ta.size; ++i) {
+      if (!in(contracted, ta.labels[i])) {
+        ba.labels[ba.size++] = ta.labels[i];
+      }
+    }
+    const bool swap = !is_identity(shuffle_to(ab, out)) && is_identity(shuffle_to(ba, out));
+    const term& tl = swap ? tb : ta;
+    const term& tr = swap ? ta : tb;
+    r.kind = node_kind::contract;
+    r.lhs = swap ? 1 : 0;
+    r.rhs = swap ? 0 : 1;
+    for (int i = 0; i < tl.size; ++i) {
+      const int j = tr.find(tl.labels[i]);
+      if (j >= 0) {
+        r.lhs_axes[r.num_pairs] = static_cast<signed char>(i);
+        r.rhs_axes[r.num_pairs++] = static_cast<signed char>(j);
+      }
+    }
+    r.joined = swap ? ba : ab;
+    add_shuffle(r, out);
+    return p;
+  }
+  // Batch labels with contracted labels: a batched contraction, written in the output's order.
+  r.kind = node_kind::batch_contract;
+  for (int i = 0; i < ta.size; ++i) {
+    const int j = tb.find(ta.labels[i]);
+    if (j >= 0 && in(out, ta.labels[i])) {
+      r.lhs_batch[r.num_batch] = static_cast<signed char>(i);
+      r.rhs_batch[r.num_batch++] = static_cast<signed char>(j);
+    } else if (j >= 0) {
+      r.lhs_axes[r.num_pairs] = static_cast<signed char>(i);
+      r.rhs_axes[r.num_pairs++] = static_cast<signed char>(j);
+    }
+  }
+  for (int i = 0; i < out.size; ++i) {
+    const int j = ta.find(out.labels[i]);
+    r.out_operand[i] = j >= 0 ? 0 : 1;
+    r.out_axis[i] = static_cast<signed char>(j >= 0 ? j : tb.find(out.labels[i]));
+  }
+  r.joined = out;
+  return p;
+}
+
+} // namespace eigen_einsum::detail
+
+#endif // EIGEN_EINSUM_PLAN_HPP

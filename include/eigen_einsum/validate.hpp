@@ -1,0 +1,163 @@
+// eigen-einsum stage 2: parsed subscript x operand types -> the first error, if any; and the
+// run-time check of extents.
+#ifndef EIGEN_EINSUM_VALIDATE_HPP
+#define EIGEN_EINSUM_VALIDATE_HPP
+
+#include "diagnostics.hpp"
+#include "parse.hpp"
+
+#include <array>
+#include <cstdint>
+#include <string>
+
+namespace eigen_einsum::detail {
+
+/// What validation needs to know of the operands: rank, and whether scalar type and layout match
+/// operand 0's.
+struct operand_facts {
+  int count = 0;
+  int rank[max_operands] = {};
+  bool same_scalar[max_operands] = {};
+  bool same_layout[max_operands] = {};
+};
+
+enum class error_kind {
+  none,
+  parse, // see subscript::error
+  wrong_number_of_operands,
+  subscript_length_differs_from_rank,
+  output_label_not_in_any_input,
+  mixed_scalar_types,
+  mixed_layouts,
+  ellipsis_not_supported_yet,
+  too_many_operands_not_supported_yet
+};
+
+struct validation {
+  error_kind kind = error_kind::none;
+  char label = 0;
+  int operand = 0;
+  int expected = 0;
+  int got = 0;
+};
+
+/// The first mistake in a subscript for these operands, in the order a reader would check.
+constexpr validation validate(const subscript& s, const operand_facts& ops) {
+  if (s.error.kind != parse_error_kind::none) {
+    return {error_kind::parse, s.error.label, s.error.operand, 0, 0};
+  }
+  if (s.num_operands != ops.count) {
+    return {error_kind::wrong_number_of_operands, 0, 0, s.num_operands, ops.count};
+  }
+  for (int k = 0; k < s.num_operands; ++k) {
+    if (s.operands[k].ellipsis >= 0) {
+      return {error_kind::ellipsis_not_supported_yet, 0, k, 0, 0};
+    }
+  }
+  if (s.output.ellipsis >= 0) {
+    return {error_kind::ellipsis_not_supported_yet, 0, -1, 0, 0};
+  }
+  for (int k = 0; k < s.num_operands; ++k) {
+    if (s.operands[k].size != ops.rank[k]) {
+      return {error_kind::subscript_length_differs_from_rank, 0, k, s.operands[k].size,
+              ops.rank[k]};
+    }
+  }
+  for (int i = 0; i < s.output.size; ++i) {
+    bool found = false;
+    for (int k = 0; k < s.num_operands; ++k) {
+      found = found || s.operands[k].find(s.output.labels[i]) >= 0;
+    }
+    if (!found) {
+      return {error_kind::output_label_not_in_any_input, s.output.labels[i], -1, 0, 0};
+    }
+  }
+  for (int k = 1; k < s.num_operands; ++k) {
+    if (!ops.same_scalar[k]) {
+      return {error_kind::mixed_scalar_types, 0, k, 0, 0};
+    }
+  }
+  for (int k = 1; k < s.num_operands; ++k) {
+    if (!ops.same_layout[k]) {
+      return {error_kind::mixed_layouts, 0, k, 0, 0};
+    }
+  }
+  if (s.num_operands > 2) {
+    return {error_kind::too_many_operands_not_supported_yet, 0, 0, 0, s.num_operands};
+  }
+  return {};
+}
+
+/// Instantiates the one diagnostic that names the mistake `V`; nothing when there is none.
+template <const validation& V, const parse_error& P>
+constexpr void raise_error() {
+  using namespace eigen_einsum::diagnostics;
+  if constexpr (V.kind == error_kind::parse) {
+    using where = column<P.column>;
+    if constexpr (P.kind == parse_error_kind::invalid_character) {
+      (void)sizeof(invalid_character<label<P.label>, where>);
+    } else if constexpr (P.kind == parse_error_kind::malformed_arrow) {
+      (void)sizeof(malformed_arrow<label<P.label>, where>);
+    } else if constexpr (P.kind == parse_error_kind::malformed_ellipsis) {
+      (void)sizeof(malformed_ellipsis<operand<P.operand>, where>);
+    } else if constexpr (P.kind == parse_error_kind::too_many_operands) {
+      (void)sizeof(too_many_operand_subscripts<where>);
+    } else if constexpr (P.kind == parse_error_kind::too_many_labels) {
+      (void)sizeof(too_many_labels<operand<P.operand>, where>);
+    } else if constexpr (P.kind == parse_error_kind::output_label_repeated) {
+      (void)sizeof(output_label_repeated<label<P.label>>);
+    }
+  } else if constexpr (V.kind == error_kind::wrong_number_of_operands) {
+    (void)sizeof(wrong_number_of_operands<operand_subscripts<V.expected>, operands_given<V.got>>);
+  } else if constexpr (V.kind == error_kind::subscript_length_differs_from_rank) {
+    (void)sizeof(subscript_length_differs_from_rank<operand<V.operand>,
+                                                    labels_in_operand_subscript<V.expected>,
+                                                    operand_rank<V.got>>);
+  } else if constexpr (V.kind == error_kind::output_label_not_in_any_input) {
+    (void)sizeof(output_label_not_in_any_input<label<V.label>>);
+  } else if constexpr (V.kind == error_kind::mixed_scalar_types) {
+    (void)sizeof(mixed_scalar_types<operand<V.operand>>);
+  } else if constexpr (V.kind == error_kind::mixed_layouts) {
+    (void)sizeof(mixed_layouts<operand<V.operand>>);
+  } else if constexpr (V.kind == error_kind::ellipsis_not_supported_yet) {
+    (void)sizeof(ellipsis_not_supported_yet<operand<V.operand>>);
+  } else if constexpr (V.kind == error_kind::too_many_operands_not_supported_yet) {
+    (void)sizeof(too_many_operands_not_supported_yet<operands_given<V.got>>);
+  }
+}
+
+/// Extent of each label (indexed by its character), filled by check_extents.
+using label_extents = std::array<std::int64_t, 128>;
+
+/// Checks that every label has one extent across all operands (diagonal labels included) and
+/// returns the extents. Throws shape_error naming the label, both operands and both extents.
+template <class... Dims>
+label_extents check_extents(const subscript& s, const Dims&... dims) {
+  label_extents extent{};
+  std::array<int, 128> first_operand{};
+  first_operand.fill(-1);
+  int k = 0;
+  auto visit = [&](const auto& d) {
+    const term& t = s.operands[k];
+    for (int i = 0; i < t.size; ++i) {
+      const auto c = static_cast<unsigned char>(t.labels[i]);
+      const auto n = static_cast<std::int64_t>(d[i]);
+      if (first_operand[c] < 0) {
+        first_operand[c] = k;
+        extent[c] = n;
+      } else if (extent[c] != n) {
+        throw shape_error("einsum: label '" + std::string(1, t.labels[i]) + "' has extent " +
+                          std::to_string(extent[c]) + " in operand " +
+                          std::to_string(first_operand[c]) + " but " + std::to_string(n) +
+                          " in operand " + std::to_string(k));
+      }
+    }
+    ++k;
+  };
+  (visit(dims), ...);
+  return extent;
+}
+
+} // namespace eigen_einsum::detail
+
+#endif // EIGEN_EINSUM_VALIDATE_HPP
