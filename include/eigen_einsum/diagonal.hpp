@@ -164,9 +164,9 @@ struct TensorEvaluator<const eigen_einsum::TensorDiagonalOp<OutputAxes, ArgType>
 
   TensorOpCost costPerCoeff(bool vectorized) const {
     // Per output axis: one division and a multiply-add to find the input coefficient.
-    const double index_cost = NumDims * (TensorOpCost::DivCost<Index>() +
-                                         2 * TensorOpCost::MulCost<Index>() +
-                                         TensorOpCost::AddCost<Index>());
+    const double index_cost =
+        NumDims * (TensorOpCost::DivCost<Index>() + 2 * TensorOpCost::MulCost<Index>() +
+                   TensorOpCost::AddCost<Index>());
     return m_impl.costPerCoeff(vectorized) + TensorOpCost(0, 0, index_cost, false, PacketSize);
   }
 

@@ -48,6 +48,7 @@ template <class First, class... Rest>
 constexpr operand_facts facts_of() {
   operand_facts f{};
   f.count = 1 + static_cast<int>(sizeof...(Rest));
+  f.row_major = layout_of<First> == Eigen::RowMajor;
   const int ranks[] = {rank_of<First>, rank_of<Rest>...};
   const bool scalars[] = {true, std::is_same_v<scalar_of<First>, scalar_of<Rest>>...};
   const bool layouts[] = {true, layout_of<First> == layout_of<Rest>...};
@@ -65,7 +66,8 @@ struct compiled {
   static constexpr subscript parsed = parse(Text::value.data(), Text::value.size());
   static constexpr operand_facts facts = facts_of<Ops...>();
   static constexpr validation check = validate(parsed, facts);
-  static constexpr plan<3> value = check.kind == error_kind::none ? make_plan(parsed) : plan<3>{};
+  static constexpr plan<3> value =
+      check.kind == error_kind::none ? make_plan(parsed, facts.row_major) : plan<3>{};
   static constexpr int root = value.num_nodes - 1;
 };
 

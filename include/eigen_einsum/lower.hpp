@@ -11,6 +11,7 @@
 #include <array>
 #include <cstddef>
 #include <tuple>
+#include <type_traits>
 #include <utility>
 
 namespace eigen_einsum::detail {
@@ -40,6 +41,41 @@ auto diagonal_of(const E& e, std::index_sequence<I...>) {
   return diagonal<P::value.nodes[N].steps[S].axes[I]...>(e);
 }
 
+/// Pads the kept axis of a (kept, summed) matrix by one, so that chipping it at 0 is valid even
+/// when it is empty; only the extents of the chip are used.
+template <int KeptAxis>
+std::array<std::pair<Index, Index>, 2> pad_kept() {
+  std::array<std::pair<Index, Index>, 2> p{};
+  p[KeptAxis].second = 1;
+  return p;
+}
+
+/// Sums the outermost axes of `e` away as a matrix-vector product with ones: Eigen's reduction
+/// over outer axes strides through memory and is an order of magnitude slower.
+template <int KeptRank, class E>
+auto sum_outer(const E& e, Index kept, Index summed, const Eigen::DSizes<Index, KeptRank>& shape) {
+  using scalar = typename Eigen::internal::traits<E>::Scalar;
+  if constexpr (Eigen::internal::traits<E>::Layout == Eigen::ColMajor) {
+    const auto m = e.reshape(Eigen::DSizes<Index, 2>(kept, summed));
+    const auto ones = m.pad(pad_kept<0>()).chip(0, 0).constant(scalar(1)).eval();
+    const auto r = m.contract(ones, Eigen::IndexPairList<Eigen::type2indexpair<1, 0>>{});
+    if constexpr (KeptRank == 1) {
+      return r;
+    } else {
+      return r.reshape(shape);
+    }
+  } else {
+    const auto m = e.reshape(Eigen::DSizes<Index, 2>(summed, kept));
+    const auto ones = m.pad(pad_kept<1>()).chip(0, 1).constant(scalar(1)).eval();
+    const auto r = ones.contract(m, Eigen::IndexPairList<Eigen::type2indexpair<0, 0>>{});
+    if constexpr (KeptRank == 1) {
+      return r;
+    } else {
+      return r.reshape(shape);
+    }
+  }
+}
+
 /// Applies the unary steps S.. of node N to `e`.
 template <class P, int N, int S, class E>
 auto apply_steps(const E& e, const label_extents& extent) {
@@ -55,6 +91,20 @@ auto apply_steps(const E& e, const label_extents& extent) {
       return apply_steps<P, N, S + 1>(diagonal_of<P, N, S>(e, axes), extent);
     } else if constexpr (s.kind == step_kind::reduce) {
       return apply_steps<P, N, S + 1>(e.sum(index_list_of<P, N, S>(axes)), extent);
+    } else if constexpr (s.kind == step_kind::reduce_outer) {
+      const term& from = S == 0 ? n.joined : n.steps[S - 1].result;
+      Eigen::DSizes<Index, s.result.size> shape;
+      Index kept = 1, summed = 1;
+      for (int i = 0, j = 0; i < from.size; ++i) {
+        const Index x = extent[static_cast<unsigned char>(from.labels[i])];
+        if (s.result.find(from.labels[i]) >= 0) {
+          shape[j++] = x;
+          kept *= x;
+        } else {
+          summed *= x;
+        }
+      }
+      return apply_steps<P, N, S + 1>(sum_outer(e, kept, summed, shape), extent);
     } else if constexpr (s.kind == step_kind::shuffle) {
       return apply_steps<P, N, S + 1>(e.shuffle(shuffle_of<P, N, S>(axes)), extent);
     } else if constexpr (s.kind == step_kind::expand) {
@@ -75,6 +125,22 @@ auto apply_steps(const E& e, const label_extents& extent) {
   }
 }
 
+template <class X>
+struct is_tensor_ref : std::false_type {};
+template <class T>
+struct is_tensor_ref<Eigen::TensorRef<T>> : std::true_type {};
+
+/// Eigen's contraction reads packets; TensorRef's evaluator has none, so such operands are
+/// materialised first.
+template <class X>
+decltype(auto) contractible(const X& x) {
+  if constexpr (!is_tensor_ref<X>::value) {
+    return x;
+  } else {
+    return x.eval();
+  }
+}
+
 /// Lowers node N of plan P over the operands `ops`. A leaf without steps is the operand itself.
 template <class P, int N, class Ops>
 decltype(auto) lower_node(const Ops& ops, const label_extents& extent) {
@@ -90,13 +156,14 @@ decltype(auto) lower_node(const Ops& ops, const label_extents& extent) {
     decltype(auto) l = lower_node<P, n.lhs>(ops, extent);
     decltype(auto) r = lower_node<P, n.rhs>(ops, extent);
     if constexpr (n.kind == node_kind::contract) {
-      return apply_steps<P, N, 0>(
-          l.contract(r, pairs_of<P, N>(std::make_index_sequence<std::size_t(n.num_pairs)>{})),
-          extent);
+      constexpr auto pairs = std::make_index_sequence<std::size_t(n.num_pairs)>{};
+      return apply_steps<P, N, 0>(contractible(l).contract(contractible(r), pairs_of<P, N>(pairs)),
+                                  extent);
     } else if constexpr (n.kind == node_kind::product) {
       return apply_steps<P, N, 0>(l * r, extent);
     } else {
-      static_assert(n.kind != node_kind::batch_contract, "einsum: batch labels need batch_contraction.hpp");
+      static_assert(n.kind != node_kind::batch_contract,
+                    "einsum: batch labels need batch_contraction.hpp");
       return l;
     }
   }

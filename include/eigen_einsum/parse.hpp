@@ -52,7 +52,8 @@ struct term {
   }
 };
 
-/// A parsed subscript: operand subscripts, the output subscript (explicit or implied), the first error.
+/// A parsed subscript: operand subscripts, the output subscript (explicit or implied), the first
+/// error.
 struct subscript {
   term operands[max_operands] = {};
   int num_operands = 0;
@@ -61,7 +62,9 @@ struct subscript {
   parse_error error = {};
 };
 
-constexpr bool is_label(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+constexpr bool is_label(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
 
 /// Parses `text[0..n)` with numpy's rules. Implicit mode (no '->'): the output is the labels that
 /// appear exactly once, in ASCII order (uppercase first), after an ellipsis if any operand has one.

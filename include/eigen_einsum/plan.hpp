@@ -9,12 +9,13 @@ namespace eigen_einsum::detail {
 
 /// A step on one expression; `result` holds the labels after it.
 enum class step_kind {
-  trace,    // sum a diagonal label away: axes = the positions of the label
-  diagonal, // keep diagonal labels once: axes[i] = result position of input axis i
-  reduce,   // sum labels away: axes = the positions summed
-  shuffle,  // permute: result axis i is input axis axes[i]
-  expand,   // reshape and broadcast to `result`, which holds the input labels in order and more
-  eval      // materialise, so a consumer reading coefficients many times does not recompute them
+  trace,        // sum a diagonal label away: axes = the positions of the label
+  diagonal,     // keep diagonal labels once: axes[i] = result position of input axis i
+  reduce,       // sum labels away with Eigen's reduction: axes = the positions summed
+  reduce_outer, // sum the outermost axes (in memory) away as a matrix-vector product with ones
+  shuffle,      // permute: result axis i is input axis axes[i]
+  expand,       // reshape and broadcast to `result`, which holds the input labels in order and more
+  eval // materialise, so a consumer reading coefficients many times does not recompute them
 };
 
 struct step {
@@ -47,7 +48,9 @@ struct node {
   int num_steps = 0;
   step steps[max_steps_per_node] = {};
 
-  constexpr const term& result() const { return num_steps == 0 ? joined : steps[num_steps - 1].result; }
+  constexpr const term& result() const {
+    return num_steps == 0 ? joined : steps[num_steps - 1].result;
+  }
   constexpr void add(const step& s) {
     if (num_steps == max_steps_per_node) {
       throw "einsum: plan has too many steps"; // unreachable for ranks <= max_labels
@@ -63,7 +66,9 @@ struct plan {
   node nodes[MaxNodes] = {};
 };
 
-constexpr bool in(const term& t, char c) { return t.find(c) >= 0; }
+constexpr bool in(const term& t, char c) {
+  return t.find(c) >= 0;
+}
 
 constexpr term without(const term& t, const signed char* axes, int n) {
   term r{};
@@ -109,10 +114,75 @@ constexpr void add_shuffle(node& n, const term& order) {
   }
 }
 
+/// Position of the k-th axis counted from the innermost one in memory.
+constexpr int inner(int k, int rank, bool row_major) {
+  return row_major ? rank - 1 - k : k;
+}
+
+/// Sums away the axes flagged in `reduced`. Eigen's reduction is fast over the innermost axes
+/// and slow over outer ones, so: innermost run first (then materialise the smaller result), and
+/// an outermost run as a matrix-vector product with ones.
+constexpr void add_reduce(node& n, const bool* reduced, bool row_major) {
+  const term& t = n.result();
+  int count = 0;
+  for (int i = 0; i < t.size; ++i) {
+    count += reduced[i];
+  }
+  if (count == 0) {
+    return;
+  }
+  int run = 0;
+  while (run < t.size && reduced[inner(run, t.size, row_major)]) {
+    ++run;
+  }
+  step s{step_kind::reduce};
+  if (run == 0 || run == count) {
+    int outer = 0;
+    while (outer < t.size && reduced[inner(t.size - 1 - outer, t.size, row_major)]) {
+      ++outer;
+    }
+    s.kind = run == 0 && outer == count ? step_kind::reduce_outer : step_kind::reduce;
+    for (int i = 0; i < t.size; ++i) {
+      if (reduced[i]) {
+        s.axes[s.num_axes++] = static_cast<signed char>(i);
+      }
+    }
+    s.result = without(t, s.axes, s.num_axes);
+    n.add(s);
+    return;
+  }
+  for (int k = 0; k < run; ++k) {
+    s.axes[s.num_axes++] = static_cast<signed char>(inner(k, t.size, row_major));
+  }
+  if (row_major) {
+    for (int i = 0; i < s.num_axes / 2; ++i) {
+      const signed char a = s.axes[i];
+      s.axes[i] = s.axes[s.num_axes - 1 - i];
+      s.axes[s.num_axes - 1 - i] = a;
+    }
+  }
+  s.result = without(t, s.axes, s.num_axes);
+  bool rest[max_labels] = {};
+  for (int i = 0, j = 0; i < t.size; ++i) {
+    bool dropped = false;
+    for (int a = 0; a < s.num_axes; ++a) {
+      dropped = dropped || s.axes[a] == i;
+    }
+    if (!dropped) {
+      rest[j++] = reduced[i];
+    }
+  }
+  n.add(s);
+  step e{step_kind::eval};
+  e.result = n.result();
+  n.add(e);
+  add_reduce(n, rest, row_major);
+}
+
 /// Prepares one operand: trace away diagonal labels not needed later, keep the other diagonal
 /// labels once, then sum away labels needed nowhere else. `needed(c)` says a label is used later.
 template <class Needed>
-constexpr void prepare(node& n, Needed needed) {
+constexpr void prepare(node& n, Needed needed, bool row_major) {
   // Traces, one per summed diagonal label (Eigen's trace sums one diagonal at a time).
   for (bool again = true; again;) {
     again = false;
@@ -149,19 +219,14 @@ constexpr void prepare(node& n, Needed needed) {
       n.add(s);
     }
   }
-  // One reduction over all labels needed nowhere else.
+  // Reductions over all labels needed nowhere else.
   {
     const term& t = n.result();
-    step s{step_kind::reduce};
+    bool reduced[max_labels] = {};
     for (int i = 0; i < t.size; ++i) {
-      if (!needed(t.labels[i])) {
-        s.axes[s.num_axes++] = static_cast<signed char>(i);
-      }
+      reduced[i] = !needed(t.labels[i]);
     }
-    if (s.num_axes > 0) {
-      s.result = without(t, s.axes, s.num_axes);
-      n.add(s);
-    }
+    add_reduce(n, reduced, row_major);
   }
 }
 
@@ -171,6 +236,7 @@ constexpr void add_eval_if_reduced(node& n) {
   if (n.num_steps > 0) {
     const step_kind k = n.steps[n.num_steps - 1].kind;
     if (k == step_kind::reduce || k == step_kind::trace) {
+      // reduce_outer needs nothing: its contraction already materialises.
       step s{step_kind::eval};
       s.result = n.result();
       n.add(s);
@@ -189,14 +255,15 @@ constexpr void add_align(node& n, const term& order) {
 }
 
 /// Plans a one- or two-operand subscript `s` (validated: no ellipsis, ranks match).
-constexpr plan<3> make_plan(const subscript& s) {
+constexpr plan<3> make_plan(const subscript& s, bool row_major) {
   plan<3> p{};
   const term& out = s.output;
   if (s.num_operands == 1) {
     node& n = p.nodes[p.num_nodes++];
     n.kind = node_kind::operand;
     n.joined = s.operands[0];
-    prepare(n, [&](char c) { return in(out, c); });
+    prepare(
+        n, [&](char c) { return in(out, c); }, row_major);
     add_shuffle(n, out);
     return p;
   }
@@ -206,7 +273,8 @@ constexpr plan<3> make_plan(const subscript& s) {
     n.operand = k;
     n.joined = s.operands[k];
     const term& other = s.operands[1 - k];
-    prepare(n, [&](char c) { return in(out, c) || in(other, c); });
+    prepare(
+        n, [&](char c) { return in(out, c) || in(other, c); }, row_major);
   }
   node& a = p.nodes[0];
   node& b = p.nodes[1];

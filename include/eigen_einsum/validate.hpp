@@ -16,6 +16,7 @@ namespace eigen_einsum::detail {
 /// operand 0's.
 struct operand_facts {
   int count = 0;
+  bool row_major = false;
   int rank[max_operands] = {};
   bool same_scalar[max_operands] = {};
   bool same_layout[max_operands] = {};
@@ -110,9 +111,8 @@ constexpr void raise_error() {
   } else if constexpr (V.kind == error_kind::wrong_number_of_operands) {
     (void)sizeof(wrong_number_of_operands<operand_subscripts<V.expected>, operands_given<V.got>>);
   } else if constexpr (V.kind == error_kind::subscript_length_differs_from_rank) {
-    (void)sizeof(subscript_length_differs_from_rank<operand<V.operand>,
-                                                    labels_in_operand_subscript<V.expected>,
-                                                    operand_rank<V.got>>);
+    (void)sizeof(subscript_length_differs_from_rank<
+                 operand<V.operand>, labels_in_operand_subscript<V.expected>, operand_rank<V.got>>);
   } else if constexpr (V.kind == error_kind::output_label_not_in_any_input) {
     (void)sizeof(output_label_not_in_any_input<label<V.label>>);
   } else if constexpr (V.kind == error_kind::mixed_scalar_types) {

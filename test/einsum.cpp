@@ -1,0 +1,240 @@
+// End-to-end tests of einsum.hpp against the independent naive loop einsum in test/support, over
+// scalar types and both layouts.
+// ThreadPoolDevice needs this before Eigen is first included.
+#define EIGEN_USE_THREADS
+
+#include "support/naive_einsum.hpp"
+#include "support/subscript.hpp"
+
+#include <eigen_einsum/einsum.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <complex>
+#include <cstdint>
+
+namespace {
+
+using Eigen::Index;
+using eigen_einsum_test::naive_einsum;
+using eigen_einsum_test::random_tensor;
+using eigen_einsum_test::require_equal;
+using eigen_einsum_test::to_dyn;
+
+template <class S, int L>
+struct config {
+  using scalar = S;
+  static constexpr int layout = L;
+};
+
+/// Evaluates `result` into a Tensor and compares it with the naive einsum of the operands.
+template <class Expr, class... Ops>
+void check(const char* subscript, const Expr& result, const Ops&... ops) {
+  using traits = Eigen::internal::traits<std::remove_cv_t<std::remove_reference_t<Expr>>>;
+  using scalar = typename traits::Scalar;
+  const Eigen::Tensor<scalar, traits::NumDimensions, traits::Layout> got = result;
+  INFO("subscript " << subscript);
+  require_equal(got, naive_einsum<scalar>(subscript, {to_dyn(ops)...}));
+}
+
+#define CHECK_EINSUM(text, ...) check(text, EINSUM(text, __VA_ARGS__), __VA_ARGS__)
+
+} // namespace
+
+#define EINSUM_CONFIGS                                                                             \
+  (config<float, Eigen::ColMajor>), (config<float, Eigen::RowMajor>),                              \
+      (config<double, Eigen::ColMajor>), (config<double, Eigen::RowMajor>),                        \
+      (config<int, Eigen::ColMajor>), (config<int, Eigen::RowMajor>),                              \
+      (config<std::complex<float>, Eigen::ColMajor>),                                              \
+      (config<std::complex<float>, Eigen::RowMajor>), (config<std::int64_t, Eigen::RowMajor>),     \
+      (config<std::complex<double>, Eigen::ColMajor>)
+
+TEMPLATE_TEST_CASE("einsum: the walkthrough examples match the naive loops", "[einsum]",
+                   EINSUM_CONFIGS) {
+  using S = typename TestType::scalar;
+  constexpr int L = TestType::layout;
+  const auto a = random_tensor<S, 2, L>({3, 4}, 1);
+  const auto b = random_tensor<S, 2, L>({4, 5}, 2);
+  const auto m = random_tensor<S, 2, L>({3, 6}, 3);
+  const auto n = random_tensor<S, 2, L>({5, 6}, 4);
+  const auto v = random_tensor<S, 1, L>({7}, 5);
+  const auto w = random_tensor<S, 1, L>({7}, 6);
+  const auto u = random_tensor<S, 1, L>({2}, 7);
+  CHECK_EINSUM("ij->ji", a);
+  CHECK_EINSUM("i->", v);
+  CHECK_EINSUM("ij->", a);
+  CHECK_EINSUM("ij->i", a);
+  CHECK_EINSUM("ij->j", a);
+  CHECK_EINSUM("i,i->", v, w);
+  CHECK_EINSUM("i,i->i", v, w);
+  CHECK_EINSUM("i,j->ij", v, u);
+  CHECK_EINSUM("md,nd->mn", m, n);
+  CHECK_EINSUM("ij,jk->ik", a, b);
+}
+
+// Each scalar type and each layout once: every lowering instantiated for all ten would double
+// the build time of this file.
+TEMPLATE_TEST_CASE("einsum: every lowering matches the naive loops", "[einsum]",
+                   (config<float, Eigen::ColMajor>), (config<double, Eigen::RowMajor>),
+                   (config<int, Eigen::RowMajor>), (config<std::complex<float>, Eigen::ColMajor>)) {
+  using S = typename TestType::scalar;
+  constexpr int L = TestType::layout;
+  const auto a = random_tensor<S, 2, L>({3, 4}, 11);
+  const auto b = random_tensor<S, 2, L>({4, 5}, 12);
+  const auto c = random_tensor<S, 3, L>({3, 4, 5}, 13);
+  const auto d = random_tensor<S, 3, L>({2, 4, 3}, 14);
+  const auto e = random_tensor<S, 3, L>({5, 4, 2}, 21);
+  const auto sq = random_tensor<S, 2, L>({4, 4}, 15);
+  const auto cube = random_tensor<S, 3, L>({4, 4, 4}, 16);
+  const auto sqj = random_tensor<S, 3, L>({4, 4, 2}, 17);
+  const auto iji = random_tensor<S, 3, L>({4, 3, 4}, 18);
+  const auto v = random_tensor<S, 1, L>({4}, 19);
+  const auto s = random_tensor<S, 0, L>({}, 20);
+  // identity, permutation, implicit output
+  CHECK_EINSUM("ij->ij", a);
+  CHECK_EINSUM("ij", a);
+  CHECK_EINSUM("ji", a);
+  CHECK_EINSUM("ijk->kji", c);
+  CHECK_EINSUM("ijk->jki", c);
+  // summed labels: inner, outer, middle, mixed
+  CHECK_EINSUM("ijk->j", c);
+  CHECK_EINSUM("ijk->ik", c);
+  CHECK_EINSUM("ijk->i", c);
+  CHECK_EINSUM("ijk->k", c);
+  CHECK_EINSUM("ijk->kj", c);
+  CHECK_EINSUM("ijk->", c);
+  // diagonals: summed (trace), kept (view), both
+  CHECK_EINSUM("ii->", sq);
+  CHECK_EINSUM("ii", sq);
+  CHECK_EINSUM("iij->j", sqj);
+  CHECK_EINSUM("iii->", cube);
+  CHECK_EINSUM("ii->i", sq);
+  CHECK_EINSUM("iii->i", cube);
+  CHECK_EINSUM("iji->ij", iji);
+  CHECK_EINSUM("iji->ji", iji);
+  CHECK_EINSUM("iij->", sqj);
+  CHECK_EINSUM("iij->ji", sqj);
+  // contractions with and without a final shuffle, summed labels in one operand
+  CHECK_EINSUM("ij,jk->ki", a, b);
+  CHECK_EINSUM("ij,jk", a, b);
+  CHECK_EINSUM("ij,jk->k", a, b);
+  CHECK_EINSUM("ij,jk->", a, b);
+  CHECK_EINSUM("ijk,ljm->ikml", c, d);
+  CHECK_EINSUM("ijk,ljm->mlik", c, d);
+  CHECK_EINSUM("ijk,kjl->il", c, e);
+  CHECK_EINSUM("ii,ij->j", sq, a.shuffle(std::array<int, 2>{1, 0}));
+  // products: outer, Hadamard, broadcast, transposed, with a scalar operand
+  CHECK_EINSUM("ij,ij->ij", a, a);
+  CHECK_EINSUM("ij,ji->ij", sq, sq);
+  CHECK_EINSUM("ij,j->ij", sq, v);
+  CHECK_EINSUM("ij,i->ji", sq, v);
+  CHECK_EINSUM("i,jk->kij", v, a);
+  CHECK_EINSUM(",ij->ij", s, a);
+  CHECK_EINSUM("ij,->ji", a, s);
+  CHECK_EINSUM(",->", s, s);
+  CHECK_EINSUM("->", s);
+  CHECK_EINSUM("ij,ij->", a, a);
+  CHECK_EINSUM("ij,ji->", sq, sq);
+  CHECK_EINSUM("i,i", v, v);
+}
+
+TEMPLATE_TEST_CASE("einsum: odd extents", "[einsum]", (config<float, Eigen::ColMajor>),
+                   (config<int, Eigen::RowMajor>)) {
+  using S = typename TestType::scalar;
+  constexpr int L = TestType::layout;
+  const auto empty = random_tensor<S, 2, L>({0, 3}, 1);
+  const auto rows = random_tensor<S, 2, L>({3, 0}, 2);
+  const auto one = random_tensor<S, 2, L>({1, 1}, 3);
+  const auto a = random_tensor<S, 2, L>({3, 4}, 4);
+  CHECK_EINSUM("ij->i", empty);
+  CHECK_EINSUM("ij->j", empty);
+  CHECK_EINSUM("ij->", empty);
+  CHECK_EINSUM("ij->ji", empty);
+  CHECK_EINSUM("ij,jk->ik", empty, a);
+  CHECK_EINSUM("ij,jk->ik", rows, empty);
+  CHECK_EINSUM("ii->i", one);
+  CHECK_EINSUM("ii->", one);
+  CHECK_EINSUM("ij,jk->ik", one, one);
+}
+
+TEST_CASE("einsum: a large diagonal has the right extent", "[einsum]") {
+  // Eigen's stride op computes extents in float; 4097 is where that goes wrong.
+  Eigen::Tensor<float, 2> a(4097, 4097);
+  a.setZero();
+  for (Index i = 0; i < 4097; ++i) {
+    a(i, i) = static_cast<float>(i);
+  }
+  const Eigen::Tensor<float, 1> d = EINSUM("ii->i", a);
+  REQUIRE(d.dimension(0) == 4097);
+  REQUIRE(d(4096) == 4096.f);
+}
+
+TEST_CASE("einsum: operands may be any Eigen tensor expression", "[einsum]") {
+  const auto a = random_tensor<float, 2, Eigen::ColMajor>({3, 4}, 1);
+  const auto b = random_tensor<float, 2, Eigen::ColMajor>({4, 5}, 2);
+  Eigen::Tensor<float, 2> bb = b;
+  const Eigen::TensorMap<const Eigen::Tensor<float, 2>> map(b.data(), 4, 5);
+  const Eigen::TensorRef<Eigen::Tensor<float, 2>> ref(bb);
+  Eigen::TensorFixedSize<float, Eigen::Sizes<3, 4>> fixed;
+  fixed = a;
+  CHECK_EINSUM("ij,jk->ik", a + a, b);
+  CHECK_EINSUM("ij,jk->ik", a, map);
+  CHECK_EINSUM("ij,jk->ik", fixed, ref);
+  CHECK_EINSUM("ij->ji", a.conjugate());
+  CHECK_EINSUM("i,i->", a.chip(0, 1), a.chip(1, 1));
+  CHECK_EINSUM("ij,jk->ik", a * 2.f, (b + b).eval());
+  const Eigen::Tensor<float, 2> from_fixed = EINSUM("ij->ji", fixed);
+  REQUIRE(from_fixed.dimension(0) == 4);
+}
+
+TEST_CASE("einsum: the result is a lazy expression that composes", "[einsum]") {
+  const auto a = random_tensor<float, 2, Eigen::ColMajor>({3, 4}, 1);
+  const auto b = random_tensor<float, 2, Eigen::ColMajor>({4, 5}, 2);
+  const auto c = random_tensor<float, 2, Eigen::ColMajor>({3, 5}, 3);
+  const Eigen::Tensor<float, 2> ab = EINSUM("ij,jk->ik", a, b);
+  const Eigen::Tensor<float, 2> got = (EINSUM("ij,jk->ik", a, b) * 2.f + c).exp();
+  const Eigen::Tensor<float, 2> expected = (ab * 2.f + c).exp();
+  require_equal(got, to_dyn(expected));
+  const Eigen::Tensor<float, 2> evaluated = EINSUM("ij->ji", a).eval();
+  require_equal(evaluated, naive_einsum<float>("ij->ji", {to_dyn(a)}));
+  Eigen::Tensor<float, 2> into(5, 3);
+  Eigen::TensorMap<Eigen::Tensor<float, 2>> map(into.data(), 5, 3);
+  map = EINSUM("ij,jk->ki", a, b);
+  require_equal(into, naive_einsum<float>("ij,jk->ki", {to_dyn(a), to_dyn(b)}));
+  Eigen::TensorFixedSize<float, Eigen::Sizes<3, 5>> fixed;
+  fixed = EINSUM("ij,jk->ik", a, b);
+  require_equal(fixed, to_dyn(ab));
+}
+
+TEST_CASE("einsum: evaluates on DefaultDevice and ThreadPoolDevice", "[einsum]") {
+  const auto a = random_tensor<float, 2, Eigen::RowMajor>({40, 50}, 1);
+  const auto b = random_tensor<float, 2, Eigen::RowMajor>({50, 60}, 2);
+  const auto c = random_tensor<float, 3, Eigen::RowMajor>({20, 30, 40}, 3);
+  Eigen::ThreadPool pool(2);
+  const Eigen::ThreadPoolDevice threads(&pool, 2);
+  const Eigen::DefaultDevice serial;
+  Eigen::Tensor<float, 2, Eigen::RowMajor> ab(40, 60), ba(60, 40);
+  ab.device(threads) = EINSUM("ij,jk->ik", a, b);
+  require_equal(ab, naive_einsum<float>("ij,jk->ik", {to_dyn(a), to_dyn(b)}));
+  ba.device(serial) = EINSUM("ij,jk->ki", a, b);
+  require_equal(ba, naive_einsum<float>("ij,jk->ki", {to_dyn(a), to_dyn(b)}));
+  Eigen::Tensor<float, 1, Eigen::RowMajor> j(30);
+  j.device(threads) = EINSUM("ijk->j", c);
+  require_equal(j, naive_einsum<float>("ijk->j", {to_dyn(c)}));
+  Eigen::Tensor<float, 2, Eigen::RowMajor> ki(40, 20);
+  ki.device(threads) = EINSUM("ijk->ki", c);
+  require_equal(ki, naive_einsum<float>("ijk->ki", {to_dyn(c)}));
+}
+
+TEST_CASE("einsum: extents that disagree throw shape_error before writing", "[einsum]") {
+  const auto a = random_tensor<float, 2, Eigen::ColMajor>({2, 3}, 1);
+  const auto b = random_tensor<float, 2, Eigen::ColMajor>({4, 5}, 2);
+  Eigen::Tensor<float, 2> dst(2, 5);
+  dst.setConstant(7.f);
+  REQUIRE_THROWS_AS(dst = EINSUM("ij,jk->ik", a, b), eigen_einsum::shape_error);
+  REQUIRE_THROWS_WITH(EINSUM("ij,jk->ik", a, b),
+                      "einsum: label 'j' has extent 3 in operand 0 but 4 in operand 1");
+  REQUIRE_THROWS_WITH(EINSUM("ii->i", a),
+                      "einsum: label 'i' has extent 2 in operand 0 but 3 in operand 0");
+  REQUIRE(dst(0, 0) == 7.f);
+}

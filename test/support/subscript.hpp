@@ -1,0 +1,18 @@
+// Spells an einsum call the same way under C++17 and C++20, so one test file runs under both.
+#ifndef EIGEN_EINSUM_TEST_SUPPORT_SUBSCRIPT_HPP
+#define EIGEN_EINSUM_TEST_SUPPORT_SUBSCRIPT_HPP
+
+#include <eigen_einsum/einsum.hpp>
+
+#if EIGEN_EINSUM_HAS_STRING_LITERAL_SUBSCRIPT
+#define EINSUM(text, ...) ::eigen_einsum::einsum<text>(__VA_ARGS__)
+#else
+// C++17: the subscript as a function-local static constexpr fixed_string.
+#define EINSUM(text, ...)                                                                          \
+  ([&]() -> decltype(auto) {                                                                       \
+    static constexpr ::eigen_einsum::fixed_string einsum_subscript{text};                          \
+    return ::eigen_einsum::einsum<einsum_subscript>(__VA_ARGS__);                                  \
+  }())
+#endif
+
+#endif // EIGEN_EINSUM_TEST_SUPPORT_SUBSCRIPT_HPP
