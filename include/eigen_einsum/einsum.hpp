@@ -110,7 +110,7 @@ template <class Text, class... Ops>
 decltype(auto) einsum(Ops&&... ops) {
   using c = compiled<Text, operand_t<Ops>...>;
   if constexpr (c::check.kind != error_kind::none) {
-    raise_error<c::check, c::parsed.error>();
+    raise_error<c>();
     return invalid_einsum{};
   } else {
     const label_extents extent = check_extents(c::parsed, extents_of(ops)...);

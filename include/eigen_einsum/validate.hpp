@@ -89,10 +89,13 @@ constexpr validation validate(const subscript& s, const operand_facts& ops) {
   return {};
 }
 
-/// Instantiates the one diagnostic that names the mistake `V`; nothing when there is none.
-template <const validation& V, const parse_error& P>
+/// Instantiates the one diagnostic that names the mistake `C::check` (parse errors in
+/// `C::parsed.error`); nothing when there is none.
+template <class C>
 constexpr void raise_error() {
   using namespace eigen_einsum::diagnostics;
+  constexpr const validation& V = C::check;
+  constexpr const parse_error& P = C::parsed.error;
   if constexpr (V.kind == error_kind::parse) {
     using where = column<P.column>;
     if constexpr (P.kind == parse_error_kind::invalid_character) {
