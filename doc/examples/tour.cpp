@@ -1,0 +1,112 @@
+// REQUIRES: c++20
+// The guided tour: each example of the einsum walkthrough, with its inputs and its result.
+// Run it with `bash scripts/tour.sh`.
+#include <eigen_einsum/einsum.hpp>
+
+#include <iostream>
+#include <string>
+
+namespace {
+
+/// Prints a rank-0, 1 or 2 tensor expression as numbers, rows on their own lines.
+template <class Expr>
+void print(const std::string& name, const Expr& expr) {
+  using traits = Eigen::internal::traits<Expr>;
+  const Eigen::Tensor<typename traits::Scalar, traits::NumDimensions> t = expr;
+  std::cout << "  " << name << " =";
+  if constexpr (traits::NumDimensions == 0) {
+    std::cout << " " << t() << "\n";
+  } else if constexpr (traits::NumDimensions == 1) {
+    std::cout << " [";
+    for (Eigen::Index i = 0; i < t.dimension(0); ++i) {
+      std::cout << (i ? ", " : "") << t(i);
+    }
+    std::cout << "]\n";
+  } else {
+    std::cout << "\n";
+    for (Eigen::Index i = 0; i < t.dimension(0); ++i) {
+      std::cout << "    [";
+      for (Eigen::Index j = 0; j < t.dimension(1); ++j) {
+        std::cout << (j ? ", " : "") << t(i, j);
+      }
+      std::cout << "]\n";
+    }
+  }
+}
+
+void title(const std::string& subscript, const std::string& meaning) {
+  std::cout << "\neinsum<\"" << subscript << "\">: " << meaning << "\n";
+}
+
+} // namespace
+
+int main() {
+  using eigen_einsum::einsum;
+  Eigen::Tensor<int, 2> a(2, 3);
+  a.setValues({{0, 1, 2}, {3, 4, 5}});
+  Eigen::Tensor<int, 2> b(3, 2);
+  b.setValues({{1, 0}, {2, 1}, {0, 3}});
+  Eigen::Tensor<int, 1> v(3), w(3), u(2);
+  v.setValues({1, 2, 3});
+  w.setValues({4, 5, 6});
+  u.setValues({10, 20});
+
+  std::cout << "eigen-einsum guided tour: numpy's einsum on Eigen tensors, planned at compile "
+               "time.\nInputs:\n";
+  print("a", a);
+  print("b", b);
+  print("v", v);
+  print("w", w);
+  print("u", u);
+
+  title("ij->ji", "transpose (an Eigen shuffle)");
+  print("result", einsum<"ij->ji">(a));
+
+  title("i->", "sum of a vector");
+  print("result", einsum<"i->">(v));
+
+  title("ij->", "sum of a matrix");
+  print("result", einsum<"ij->">(a));
+
+  title("ij->i", "sum over columns: one value per row");
+  print("result", einsum<"ij->i">(a));
+
+  title("ij->j", "sum over rows: one value per column");
+  print("result", einsum<"ij->j">(a));
+
+  title("i,i->", "dot product");
+  print("result", einsum<"i,i->">(v, w));
+
+  title("i,i->i", "coefficient-wise (Hadamard) product");
+  print("result", einsum<"i,i->i">(v, w));
+
+  title("i,j->ij", "outer product");
+  print("result", einsum<"i,j->ij">(v, u));
+
+  title("md,nd->mn", "products of every row of one matrix with every row of another");
+  print("result", einsum<"md,nd->mn">(a, a));
+
+  title("ij,jk->ik", "matrix product (an Eigen contraction)");
+  print("result", einsum<"ij,jk->ik">(a, b));
+
+  Eigen::Tensor<int, 2> sq(3, 3);
+  sq.setValues({{1, 2, 3}, {4, 5, 6}, {7, 8, 9}});
+  std::cout << "\nDiagonals, with\n";
+  print("sq", sq);
+  title("ii->", "trace (an Eigen trace)");
+  print("result", einsum<"ii->">(sq));
+  title("ii->i", "the diagonal, as a lazy view that copies nothing");
+  print("result", einsum<"ii->i">(sq));
+
+  std::cout << "\nThe result is a lazy Eigen expression: it fuses with other Eigen ops.\n";
+  title("ij,jk->ik", "times 2, plus 1, in one expression");
+  print("result", einsum<"ij,jk->ik">(a, b) * 2 + 1);
+
+  std::cout << "\nExtents are checked at run time, before anything is written:\n";
+  try {
+    print("result", einsum<"ij,jk->ik">(a, a));
+  } catch (const eigen_einsum::shape_error& e) {
+    std::cout << "  shape_error: " << e.what() << "\n";
+  }
+  return 0;
+}
