@@ -4,6 +4,7 @@
 #define EIGEN_EINSUM_LOWER_HPP
 
 #include "config.hpp"
+#include "batch_contraction.hpp"
 #include "diagonal.hpp"
 #include "plan.hpp"
 #include "validate.hpp"
@@ -141,6 +142,38 @@ decltype(auto) contractible(const X& x) {
   }
 }
 
+/// The batched contraction of node N of plan P, as batch_contraction.hpp describes it.
+template <class P, int N>
+struct batch_spec {
+  static constexpr batch_contraction_spec make() {
+    const node& n = P::value.nodes[N];
+    batch_contraction_spec s{};
+    s.lhs_rank = P::value.nodes[n.lhs].result().size;
+    s.rhs_rank = P::value.nodes[n.rhs].result().size;
+    s.num_batch = n.num_batch;
+    s.num_contract = n.num_pairs;
+    for (int i = 0; i < n.num_batch; ++i) {
+      s.lhs_batch[i] = n.lhs_batch[i];
+      s.rhs_batch[i] = n.rhs_batch[i];
+    }
+    for (int i = 0; i < n.num_pairs; ++i) {
+      s.lhs_contract[i] = n.lhs_axes[i];
+      s.rhs_contract[i] = n.rhs_axes[i];
+    }
+    s.output_rank = n.joined.size;
+    for (int i = 0; i < n.joined.size; ++i) {
+      s.output_operand[i] = n.out_operand[i];
+      s.output_axis[i] = n.out_axis[i];
+    }
+    return s;
+  }
+  static_assert(P::value.nodes[P::value.nodes[N].lhs].result().size <= batch_contraction_max_rank &&
+                    P::value.nodes[P::value.nodes[N].rhs].result().size <=
+                        batch_contraction_max_rank,
+                "einsum: a batched contraction supports operands of rank 16 at most");
+  static constexpr batch_contraction_spec value = make();
+};
+
 /// Lowers node N of plan P over the operands `ops`. A leaf without steps is the operand itself.
 template <class P, int N, class Ops>
 decltype(auto) lower_node(const Ops& ops, const label_extents& extent) {
@@ -162,9 +195,7 @@ decltype(auto) lower_node(const Ops& ops, const label_extents& extent) {
     } else if constexpr (n.kind == node_kind::product) {
       return apply_steps<P, N, 0>(l * r, extent);
     } else {
-      static_assert(n.kind != node_kind::batch_contract,
-                    "einsum: batch labels need batch_contraction.hpp");
-      return l;
+      return apply_steps<P, N, 0>(batch_contract<batch_spec<P, N>>(l, r), extent);
     }
   }
 }

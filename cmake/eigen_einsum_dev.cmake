@@ -1,0 +1,28 @@
+# Settings shared by the targets we build for ourselves (tests, examples, benchmarks); not installed.
+
+# Warnings are errors in our own code; Eigen and Boost arrive through imported targets, so their
+# include directories are SYSTEM and their warnings stay quiet.
+set(EIGEN_EINSUM_WARNING_FLAGS
+  $<$<CXX_COMPILER_ID:MSVC>:/W4 /WX>
+  $<$<NOT:$<CXX_COMPILER_ID:MSVC>>:-Wall -Wextra -Werror>)
+
+# Gives target the standard chosen by EIGEN_EINSUM_CXX_STANDARD and the warning flags.
+function(eigen_einsum_dev_target target)
+  set_target_properties(${target} PROPERTIES
+    CXX_STANDARD ${EIGEN_EINSUM_CXX_STANDARD}
+    CXX_STANDARD_REQUIRED ON
+    CXX_EXTENSIONS OFF)
+  target_compile_options(${target} PRIVATE ${EIGEN_EINSUM_WARNING_FLAGS})
+endfunction()
+
+# True when the first lines of file say "// REQUIRES: c++20" and the standard is lower.
+function(eigen_einsum_requires_unmet file out_var)
+  file(STRINGS "${file}" head LIMIT_COUNT 5)
+  set(unmet FALSE)
+  foreach(line IN LISTS head)
+    if(line MATCHES "^// REQUIRES: c\\+\\+([0-9]+)" AND CMAKE_MATCH_1 GREATER EIGEN_EINSUM_CXX_STANDARD)
+      set(unmet TRUE)
+    endif()
+  endforeach()
+  set(${out_var} ${unmet} PARENT_SCOPE)
+endfunction()
