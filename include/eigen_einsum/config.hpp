@@ -6,8 +6,11 @@
 #error "eigen-einsum needs C++17 or newer"
 #endif
 
-// C++20 class-type template parameters allow the einsum<"ij,jk->ik"> spelling.
+// C++20 class-type template parameters allow the einsum<"ij,jk->ik"> spelling. Clang 12-17
+// support them but do not advertise it in __cpp_nontype_template_args.
 #if defined(__cpp_nontype_template_args) && __cpp_nontype_template_args >= 201911L
+#define EIGEN_EINSUM_HAS_STRING_LITERAL_SUBSCRIPT 1
+#elif defined(__clang__) && __clang_major__ >= 12 && __cplusplus >= 202002L
 #define EIGEN_EINSUM_HAS_STRING_LITERAL_SUBSCRIPT 1
 #else
 #define EIGEN_EINSUM_HAS_STRING_LITERAL_SUBSCRIPT 0

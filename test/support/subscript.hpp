@@ -4,15 +4,19 @@
 
 #include <eigen_einsum/einsum.hpp>
 
+#include <utility>
+
 #if EIGEN_EINSUM_HAS_STRING_LITERAL_SUBSCRIPT
 #define EINSUM(text, ...) ::eigen_einsum::einsum<text>(__VA_ARGS__)
 #else
-// C++17: the subscript as a function-local static constexpr fixed_string.
+// C++17: the subscript as a function-local static constexpr fixed_string. The operands are the
+// lambda's arguments, so temporaries among them live until the end of the caller's expression.
 #define EINSUM(text, ...)                                                                          \
-  ([&]() -> decltype(auto) {                                                                       \
+  ([](auto&&... einsum_operands) -> decltype(auto) {                                               \
     static constexpr ::eigen_einsum::fixed_string einsum_subscript{text};                          \
-    return ::eigen_einsum::einsum<einsum_subscript>(__VA_ARGS__);                                  \
-  }())
+    return ::eigen_einsum::einsum<einsum_subscript>(                                               \
+        std::forward<decltype(einsum_operands)>(einsum_operands)...);                              \
+  }(__VA_ARGS__))
 #endif
 
 #endif // EIGEN_EINSUM_TEST_SUPPORT_SUBSCRIPT_HPP
