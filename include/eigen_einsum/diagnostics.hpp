@@ -35,6 +35,15 @@ struct operand_subscripts {};
 template <int Count>
 struct operands_given {};
 
+template <int Count>
+struct path_steps_needed {};
+template <int Count>
+struct path_steps_given {};
+template <int Step>
+struct path_step {};
+template <int Position>
+struct position {};
+
 template <class...>
 inline constexpr bool always_false = false;
 
@@ -100,9 +109,10 @@ struct ellipsis_not_supported_yet {
   static_assert(always_false<Details...>, "einsum: ellipsis '...' is not supported yet");
 };
 template <class... Details>
-struct too_many_operands_not_supported_yet {
+struct invalid_path {
   static_assert(always_false<Details...>,
-                "einsum: more than two operands are not supported yet; chain two-operand einsums");
+                "einsum: the explicit path must have one step per pairwise contraction (operands "
+                "minus one), each naming two different positions in the list of remaining terms");
 };
 
 } // namespace diagnostics

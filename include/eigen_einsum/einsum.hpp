@@ -8,7 +8,10 @@
 #include "diagnostics.hpp"
 #include "lower.hpp"
 #include "parse.hpp"
+#include "path.hpp"
+#include "path_choice.hpp"
 #include "plan.hpp"
+#include "report.hpp"
 #include "validate.hpp"
 
 #include <array>
@@ -17,6 +20,19 @@
 #include <utility>
 
 namespace eigen_einsum {
+
+/// An explicit contraction order, numpy's einsum_path format flattened: `path<1, 2, 0, 1>`
+/// contracts operands 1 and 2, then operand 0 with that result (appended at the end).
+template <int... Positions>
+struct path {};
+
+/// Keeps every intermediate within N elements (numpy's and opt_einsum's memory_limit).
+template <long long N>
+struct memory_limit {};
+
+/// No option: the cheapest order, intermediates within the largest operand or output (numpy).
+struct default_options {};
+
 namespace detail {
 
 /// The subscript text as a type, whichever spelling the user chose.
@@ -60,15 +76,101 @@ constexpr operand_facts facts_of() {
   return f;
 }
 
-/// Everything einsum knows at compile time about one call: parse, validate, plan.
-template <class Text, class... Ops>
+/// The extents of an operand type when they are known at compile time (TensorFixedSize).
+template <class X>
+struct static_extents {
+  static constexpr bool known = false;
+  static constexpr std::array<Index, 1> value{};
+};
+template <class S, std::ptrdiff_t... D, int O, class I>
+struct static_extents<Eigen::TensorFixedSize<S, Eigen::Sizes<D...>, O, I>> {
+  static constexpr bool known = true;
+  static constexpr std::array<Index, sizeof...(D) == 0 ? 1 : sizeof...(D)> value{D...};
+};
+template <class S, std::ptrdiff_t... D, int O, class I, int MO, template <class> class MP>
+struct static_extents<Eigen::TensorMap<Eigen::TensorFixedSize<S, Eigen::Sizes<D...>, O, I>, MO, MP>>
+    : static_extents<Eigen::TensorFixedSize<S, Eigen::Sizes<D...>, O, I>> {};
+template <class X>
+struct static_extents<const X> : static_extents<X> {};
+
+template <class Option>
+struct option_traits {
+  static constexpr double limit = -1;
+  static constexpr bool explicit_path = false;
+  static constexpr contraction_path path{};
+};
+template <long long N>
+struct option_traits<memory_limit<N>> : option_traits<void> {
+  static constexpr double limit = static_cast<double>(N);
+};
+template <int... P>
+struct option_traits<path<P...>> : option_traits<void> {
+  static constexpr bool explicit_path = true;
+  static constexpr contraction_path make() {
+    contraction_path c{};
+    const int flat[] = {P..., 0};
+    for (std::size_t i = 0; i + 1 < sizeof(flat) / sizeof(int); i += 2) {
+      c.pairs[c.num_steps][0] = flat[i];
+      c.pairs[c.num_steps++][1] = flat[i + 1];
+    }
+    return c;
+  }
+  static constexpr contraction_path path = make();
+};
+
+/// Everything einsum knows at compile time about one call: parse, validate, the candidate
+/// contraction orders, and a plan for each.
+template <class Text, class Option, class... Ops>
 struct compiled {
+  using option = option_traits<Option>;
   static constexpr subscript parsed = parse(Text::value.data(), Text::value.size());
   static constexpr operand_facts facts = facts_of<Ops...>();
-  static constexpr validation check = validate(parsed, facts);
-  static constexpr plan<3> value =
-      check.kind == error_kind::none ? make_plan(parsed, facts.row_major) : plan<3>{};
-  static constexpr int root = value.num_nodes - 1;
+  static constexpr validation check =
+      validate(parsed, facts, option::explicit_path ? &option::path : nullptr);
+  static constexpr bool ok = check.kind == error_kind::none;
+  static constexpr int num_operands = static_cast<int>(sizeof...(Ops));
+  static constexpr int max_nodes = 2 * num_operands - 1;
+  static constexpr label_sets sets = sets_of(parsed);
+  static constexpr bool all_static = (static_extents<Ops>::known && ...);
+
+  /// The extents as FLOP weights, for operands whose extents are known at compile time.
+  static constexpr label_sizes static_sizes() {
+    label_sizes x{};
+    int k = 0;
+    auto add = [&](const auto& dims) {
+      for (int i = 0; i < parsed.operands[k].size; ++i) {
+        x.of[label_bit(parsed.operands[k].labels[i])] = static_cast<double>(dims[i]);
+      }
+      ++k;
+    };
+    (add(static_extents<Ops>::value), ...);
+    return x;
+  }
+
+  static constexpr path_candidates make_candidates() {
+    path_candidates c{};
+    if (!ok) {
+      c.add(contraction_path{});
+    } else if (option::explicit_path) {
+      c.add(option::path);
+    } else if (num_operands <= 2) {
+      c.add(left_to_right(num_operands));
+    } else if constexpr (all_static) {
+      c.add(best_path(sets, static_sizes(), option::limit));
+    } else {
+      c = candidates_of(sets);
+    }
+    return c;
+  }
+  static constexpr path_candidates candidates = make_candidates();
+
+  /// The plan along candidate path K.
+  template <int K>
+  struct candidate {
+    static constexpr plan<max_nodes> value =
+        ok ? make_plan<max_nodes>(parsed, facts.row_major, candidates.paths[K]) : plan<max_nodes>{};
+    static constexpr int root = value.num_nodes - 1;
+  };
 };
 
 template <class X, class = void>
@@ -106,15 +208,66 @@ struct invalid_einsum {
   operator T() const;
 };
 
-template <class Text, class... Ops>
+/// The FLOP weights of the labels for these run-time extents.
+inline label_sizes sizes_of(const label_extents& extent) {
+  label_sizes x{};
+  for (int b = 0; b < 52; ++b) {
+    x.of[b] = static_cast<double>(extent[static_cast<unsigned char>(bit_label(b))]);
+  }
+  return x;
+}
+
+/// The candidate path einsum takes for these extents: the fewest FLOPs among those whose
+/// intermediates fit in the memory limit (numpy's default: the largest operand or output).
+template <class C>
+int chosen_path(const label_extents& extent) {
+  if constexpr (C::candidates.count == 1) {
+    (void)extent;
+    return 0;
+  } else {
+    const label_sizes x = sizes_of(extent);
+    const double limit = C::option::limit < 0 ? default_memory_limit(C::sets, x) : C::option::limit;
+    int best = 0;
+    bool best_fits = false;
+    double best_flops = 0;
+    for (int k = 0; k < C::candidates.count; ++k) {
+      const path_cost cost = cost_of(C::sets, C::candidates.paths[k], x);
+      const bool fits = cost.largest_intermediate <= limit;
+      if (k == 0 || (fits && !best_fits) ||
+          (fits == best_fits && cost.optimized_flops < best_flops)) {
+        best = k;
+        best_fits = fits;
+        best_flops = cost.optimized_flops;
+      }
+    }
+    return best;
+  }
+}
+
+template <class C, class Tuple, std::size_t... K>
+auto lower_candidates(const Tuple& ops, const label_extents& extent, std::index_sequence<K...>) {
+  using first = typename C::template candidate<0>;
+  if constexpr (sizeof...(K) == 1) {
+    return lower_node<first, first::root>(ops, extent);
+  } else {
+    return TensorPathChoiceOp<decltype(lower_node<typename C::template candidate<K>,
+                                                  C::template candidate<K>::root>(ops, extent))...>(
+        chosen_path<C>(extent),
+        lower_node<typename C::template candidate<K>, C::template candidate<K>::root>(ops,
+                                                                                      extent)...);
+  }
+}
+
+template <class Text, class Option, class... Ops>
 decltype(auto) einsum(Ops&&... ops) {
-  using c = compiled<Text, operand_t<Ops>...>;
-  if constexpr (c::check.kind != error_kind::none) {
+  using c = compiled<Text, Option, operand_t<Ops>...>;
+  if constexpr (!c::ok) {
     raise_error<c>();
     return invalid_einsum{};
   } else {
     const label_extents extent = check_extents(c::parsed, extents_of(ops)...);
-    constexpr const node& root = c::value.nodes[c::root];
+    using first = typename c::template candidate<0>;
+    constexpr const node& root = first::value.nodes[first::root];
     if constexpr (root.kind == node_kind::operand && root.num_steps == 0) {
       // The identity: the operand itself, by reference when the caller holds it.
       if constexpr ((std::is_lvalue_reference_v<Ops> && ...)) {
@@ -124,8 +277,23 @@ decltype(auto) einsum(Ops&&... ops) {
         return by_value(std::forward<Ops>(ops)...);
       }
     } else {
-      return lower_node<c, c::root>(std::forward_as_tuple(ops...), extent);
+      return lower_candidates<c>(std::forward_as_tuple(ops...), extent,
+                                 std::make_index_sequence<std::size_t(c::candidates.count)>{});
     }
+  }
+}
+
+/// What einsum_path reports: numpy's einsum_path figures for the path einsum takes.
+template <class Text, class Option, class... Ops>
+path_info einsum_path(const Ops&... ops) {
+  using c = compiled<Text, Option, operand_t<Ops>...>;
+  if constexpr (!c::ok) {
+    raise_error<c>();
+    return path_info{};
+  } else {
+    const label_extents extent = check_extents(c::parsed, extents_of(ops)...);
+    const contraction_path& p = c::candidates.paths[chosen_path<c>(extent)];
+    return describe(c::parsed, p, sizes_of(extent), c::candidates.count);
   }
 }
 
@@ -135,14 +303,29 @@ decltype(auto) einsum(Ops&&... ops) {
 /// Einstein summation over Eigen tensor expressions, as numpy.einsum, planned at compile time.
 ///
 ///   Eigen::Tensor<float, 2> c = eigen_einsum::einsum<"ij,jk->ik">(a, b);
+///   Eigen::Tensor<float, 2> d = eigen_einsum::einsum<"ij,jk,kl->il">(a, b, c);
 ///
-/// Returns a lazy Eigen tensor expression (the operand itself for an identity subscript).
+/// Returns a lazy Eigen tensor expression (the operand itself for an identity subscript). With
+/// three or more operands the contraction order has the fewest FLOPs (numpy's cost model): chosen
+/// at compile time for TensorFixedSize operands, else at run time among a few orders fixed at
+/// compile time. `Option` is eigen_einsum::path<...> (an explicit order) or memory_limit<N>.
 /// Compile errors start with `einsum:` for a malformed subscript, a wrong number of operands, a
 /// subscript length that differs from an operand's rank, an output label in no operand
-/// subscript, or mixed scalar types or layouts. Throws shape_error when a label's extents differ.
-template <fixed_string Subscript, class... Ops>
+/// subscript, mixed scalar types or layouts, or an invalid explicit path. Throws shape_error when
+/// a label's extents differ.
+template <fixed_string Subscript, class Option = default_options, class... Ops>
 decltype(auto) einsum(Ops&&... ops) {
-  return detail::einsum<detail::subscript_text<Subscript>>(std::forward<Ops>(ops)...);
+  return detail::einsum<detail::subscript_text<Subscript>, Option>(std::forward<Ops>(ops)...);
+}
+
+/// The contraction order einsum takes for these operands, with numpy's einsum_path figures.
+///
+///   std::cout << eigen_einsum::einsum_path<"ij,jk,kl->il">(a, b, c);
+///
+/// Raises the same errors as einsum.
+template <fixed_string Subscript, class Option = default_options, class... Ops>
+path_info einsum_path(const Ops&... ops) {
+  return detail::einsum_path<detail::subscript_text<Subscript>, Option>(ops...);
 }
 #else
 /// Einstein summation over Eigen tensor expressions, as numpy.einsum, planned at compile time.
@@ -150,10 +333,16 @@ decltype(auto) einsum(Ops&&... ops) {
 ///   static constexpr eigen_einsum::fixed_string matmul{"ij,jk->ik"};  // namespace scope
 ///   Eigen::Tensor<float, 2> c = eigen_einsum::einsum<matmul>(a, b);
 ///
-/// See the C++20 overload for the result and the errors.
-template <const auto& Subscript, class... Ops>
+/// See the C++20 overload for the result, the options and the errors.
+template <const auto& Subscript, class Option = default_options, class... Ops>
 decltype(auto) einsum(Ops&&... ops) {
-  return detail::einsum<detail::subscript_text<Subscript>>(std::forward<Ops>(ops)...);
+  return detail::einsum<detail::subscript_text<Subscript>, Option>(std::forward<Ops>(ops)...);
+}
+
+/// The contraction order einsum takes for these operands, with numpy's einsum_path figures.
+template <const auto& Subscript, class Option = default_options, class... Ops>
+path_info einsum_path(const Ops&... ops) {
+  return detail::einsum_path<detail::subscript_text<Subscript>, Option>(ops...);
 }
 #endif
 

@@ -3,8 +3,8 @@
 #ifndef EIGEN_EINSUM_LOWER_HPP
 #define EIGEN_EINSUM_LOWER_HPP
 
-#include "config.hpp"
 #include "batch_contraction.hpp"
+#include "config.hpp"
 #include "diagonal.hpp"
 #include "plan.hpp"
 #include "validate.hpp"

@@ -254,92 +254,84 @@ constexpr void add_align(node& n, const term& order) {
   }
 }
 
-/// Plans a one- or two-operand subscript `s` (validated: no ellipsis, ranks match).
-constexpr plan<3> make_plan(const subscript& s, bool row_major) {
-  plan<3> p{};
-  const term& out = s.output;
-  if (s.num_operands == 1) {
-    node& n = p.nodes[p.num_nodes++];
-    n.kind = node_kind::operand;
-    n.joined = s.operands[0];
-    prepare(
-        n, [&](char c) { return in(out, c); }, row_major);
-    add_shuffle(n, out);
-    return p;
-  }
-  for (int k = 0; k < 2; ++k) {
-    node& n = p.nodes[p.num_nodes++];
-    n.kind = node_kind::operand;
-    n.operand = k;
-    n.joined = s.operands[k];
-    const term& other = s.operands[1 - k];
-    prepare(
-        n, [&](char c) { return in(out, c) || in(other, c); }, row_major);
-  }
-  node& a = p.nodes[0];
-  node& b = p.nodes[1];
+/// The order of pairwise contractions, in numpy's einsum_path format: each step names two
+/// positions in the list of remaining terms; both leave the list and their result is appended.
+struct contraction_path {
+  int num_steps = 0;
+  int pairs[max_operands][2] = {};
+};
+
+/// Contracts nodes `ia` and `ib` into a new node keeping the labels `keep`: in `keep`'s order
+/// when `is_final`, else in the order the chosen Eigen op produces for free.
+template <int MaxNodes>
+constexpr void add_pair(plan<MaxNodes>& p, int ia, int ib, const term& keep, bool is_final,
+                        bool row_major) {
+  node& a = p.nodes[ia];
+  node& b = p.nodes[ib];
   node& r = p.nodes[p.num_nodes++];
-  r.lhs = 0;
-  r.rhs = 1;
+  r.lhs = ia;
+  r.rhs = ib;
   const term ta = a.result();
   const term tb = b.result();
-  term contracted{}, batch{};
+  term contracted{}, batch{}, lhs_free{}, rhs_free{};
   for (int i = 0; i < ta.size; ++i) {
     const char c = ta.labels[i];
-    if (in(tb, c)) {
-      term& dst = in(out, c) ? batch : contracted;
-      dst.labels[dst.size++] = c;
+    term& dst = !in(tb, c) ? lhs_free : in(keep, c) ? batch : contracted;
+    dst.labels[dst.size++] = c;
+  }
+  for (int i = 0; i < tb.size; ++i) {
+    if (!in(ta, tb.labels[i])) {
+      rhs_free.labels[rhs_free.size++] = tb.labels[i];
     }
   }
   const bool dot = contracted.size > 0 && batch.size == 0 && ta.size == contracted.size &&
-                   tb.size == contracted.size;
+                   tb.size == contracted.size && is_identity(shuffle_to(tb, ta));
   if (contracted.size == 0 || dot) {
     // Outer, Hadamard and broadcast products, and dot products: a coefficient-wise product.
     r.kind = node_kind::product;
-    term all = out;
-    for (int i = 0; i < contracted.size; ++i) {
-      all.labels[all.size++] = contracted.labels[i];
+    term all = is_final ? keep : ta;
+    if (!is_final) {
+      for (int i = 0; i < rhs_free.size; ++i) {
+        all.labels[all.size++] = rhs_free.labels[i];
+      }
+    } else {
+      for (int i = 0; i < contracted.size; ++i) {
+        all.labels[all.size++] = contracted.labels[i];
+      }
     }
     add_align(a, all);
     add_align(b, all);
     r.joined = all;
     if (dot) {
       step sum{step_kind::reduce};
-      for (int i = out.size; i < all.size; ++i) {
-        sum.axes[sum.num_axes++] = static_cast<signed char>(i);
+      for (int i = 0; i < all.size; ++i) {
+        if (in(contracted, all.labels[i])) {
+          sum.axes[sum.num_axes++] = static_cast<signed char>(i);
+        }
       }
-      sum.result = out;
+      sum.result = without(all, sum.axes, sum.num_axes);
       r.add(sum);
     }
-    return p;
+    return;
   }
   add_eval_if_reduced(a);
   add_eval_if_reduced(b);
   if (batch.size == 0) {
     // Eigen's contraction yields [lhs free, rhs free]: swap the operands if that order fits.
-    term ab{}, ba{};
-    for (int i = 0; i < ta.size; ++i) {
-      if (!in(contracted, ta.labels[i])) {
-        ab.labels[ab.size++] = ta.labels[i];
-      }
+    term ab = lhs_free, ba = rhs_free;
+    for (int i = 0; i < rhs_free.size; ++i) {
+      ab.labels[ab.size++] = rhs_free.labels[i];
     }
-    for (int i = 0; i < tb.size; ++i) {
-      if (!in(contracted, tb.labels[i])) {
-        ab.labels[ab.size++] = tb.labels[i];
-        ba.labels[ba.size++] = tb.labels[i];
-      }
+    for (int i = 0; i < lhs_free.size; ++i) {
+      ba.labels[ba.size++] = lhs_free.labels[i];
     }
-    for (int i = 0; i < ta.size; ++i) {
-      if (!in(contracted, ta.labels[i])) {
-        ba.labels[ba.size++] = ta.labels[i];
-      }
-    }
-    const bool swap = !is_identity(shuffle_to(ab, out)) && is_identity(shuffle_to(ba, out));
+    const bool swap =
+        is_final && !is_identity(shuffle_to(ab, keep)) && is_identity(shuffle_to(ba, keep));
     const term& tl = swap ? tb : ta;
     const term& tr = swap ? ta : tb;
     r.kind = node_kind::contract;
-    r.lhs = swap ? 1 : 0;
-    r.rhs = swap ? 0 : 1;
+    r.lhs = swap ? ib : ia;
+    r.rhs = swap ? ia : ib;
     for (int i = 0; i < tl.size; ++i) {
       const int j = tr.find(tl.labels[i]);
       if (j >= 0) {
@@ -348,14 +340,17 @@ constexpr plan<3> make_plan(const subscript& s, bool row_major) {
       }
     }
     r.joined = swap ? ba : ab;
-    add_shuffle(r, out);
-    return p;
+    if (is_final) {
+      add_shuffle(r, keep);
+    }
+    return;
   }
-  // Batch labels with contracted labels: a batched contraction, written in the output's order.
+  // Batch labels with contracted labels: a batched contraction, written in the output's order,
+  // or with the batch labels outermost in memory for an intermediate.
   r.kind = node_kind::batch_contract;
   for (int i = 0; i < ta.size; ++i) {
     const int j = tb.find(ta.labels[i]);
-    if (j >= 0 && in(out, ta.labels[i])) {
+    if (j >= 0 && in(keep, ta.labels[i])) {
       r.lhs_batch[r.num_batch] = static_cast<signed char>(i);
       r.rhs_batch[r.num_batch++] = static_cast<signed char>(j);
     } else if (j >= 0) {
@@ -363,13 +358,107 @@ constexpr plan<3> make_plan(const subscript& s, bool row_major) {
       r.rhs_axes[r.num_pairs++] = static_cast<signed char>(j);
     }
   }
-  for (int i = 0; i < out.size; ++i) {
-    const int j = ta.find(out.labels[i]);
-    r.out_operand[i] = j >= 0 ? 0 : 1;
-    r.out_axis[i] = static_cast<signed char>(j >= 0 ? j : tb.find(out.labels[i]));
+  term order = is_final ? keep : term{};
+  if (!is_final) {
+    const term* parts[3] = {&batch, &lhs_free, &rhs_free};
+    for (int k = 0; k < 3; ++k) {
+      const term& part = *parts[row_major ? k : (k + 1) % 3];
+      for (int i = 0; i < part.size; ++i) {
+        order.labels[order.size++] = part.labels[i];
+      }
+    }
   }
-  r.joined = out;
+  for (int i = 0; i < order.size; ++i) {
+    const int j = ta.find(order.labels[i]);
+    r.out_operand[i] = j >= 0 ? 0 : 1;
+    r.out_axis[i] = static_cast<signed char>(j >= 0 ? j : tb.find(order.labels[i]));
+  }
+  r.joined = order;
+}
+
+/// Plans subscript `s` (validated: no ellipsis, ranks match) along `path`: each operand is
+/// prepared (diagonals, labels summed in it alone), then contracted pairwise.
+template <int MaxNodes>
+constexpr plan<MaxNodes> make_plan(const subscript& s, bool row_major,
+                                   const contraction_path& path) {
+  plan<MaxNodes> p{};
+  const term& out = s.output;
+  for (int k = 0; k < s.num_operands; ++k) {
+    node& n = p.nodes[p.num_nodes++];
+    n.kind = node_kind::operand;
+    n.operand = k;
+    n.joined = s.operands[k];
+    auto needed = [&](char c) {
+      bool elsewhere = in(out, c);
+      for (int j = 0; j < s.num_operands; ++j) {
+        elsewhere = elsewhere || (j != k && in(s.operands[j], c));
+      }
+      return elsewhere;
+    };
+    prepare(n, needed, row_major);
+  }
+  if (s.num_operands == 1) {
+    add_shuffle(p.nodes[0], out);
+    return p;
+  }
+  int remaining[max_operands] = {};
+  int count = s.num_operands;
+  for (int k = 0; k < count; ++k) {
+    remaining[k] = k;
+  }
+  for (int st = 0; st < path.num_steps; ++st) {
+    const int i = path.pairs[st][0] < path.pairs[st][1] ? path.pairs[st][0] : path.pairs[st][1];
+    const int j = path.pairs[st][0] < path.pairs[st][1] ? path.pairs[st][1] : path.pairs[st][0];
+    const int ia = remaining[i];
+    const int ib = remaining[j];
+    for (int k = j; k + 1 < count; ++k) {
+      remaining[k] = remaining[k + 1];
+    }
+    --count;
+    for (int k = i; k + 1 < count; ++k) {
+      remaining[k] = remaining[k + 1];
+    }
+    --count;
+    const bool is_final = count == 0;
+    term keep{};
+    if (is_final) {
+      keep = out;
+    } else {
+      const term* sides[2] = {&p.nodes[ia].result(), &p.nodes[ib].result()};
+      for (int side = 0; side < 2; ++side) {
+        const term& t = *sides[side];
+        for (int x = 0; x < t.size; ++x) {
+          const char c = t.labels[x];
+          bool later = in(out, c);
+          for (int k = 0; k < count; ++k) {
+            later = later || in(p.nodes[remaining[k]].result(), c);
+          }
+          if (later && !in(keep, c)) {
+            keep.labels[keep.size++] = c;
+          }
+        }
+      }
+    }
+    add_pair(p, ia, ib, keep, is_final, row_major);
+    remaining[count++] = p.num_nodes - 1;
+  }
   return p;
+}
+
+/// The left-to-right path: operands 0 and 1, then that result with operand 2, and so on.
+constexpr contraction_path left_to_right(int num_operands) {
+  contraction_path path{};
+  for (int k = 0; k + 1 < num_operands; ++k) {
+    // After step k the list holds operands k+2.. and, last, the result at position n-k-2.
+    path.pairs[path.num_steps][0] = 0;
+    path.pairs[path.num_steps++][1] = k == 0 ? 1 : num_operands - k - 1;
+  }
+  return path;
+}
+
+/// Plans a one- or two-operand subscript.
+constexpr plan<3> make_plan(const subscript& s, bool row_major) {
+  return make_plan<3>(s, row_major, left_to_right(s.num_operands));
 }
 
 } // namespace eigen_einsum::detail

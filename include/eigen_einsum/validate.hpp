@@ -5,6 +5,7 @@
 
 #include "diagnostics.hpp"
 #include "parse.hpp"
+#include "plan.hpp"
 
 #include <array>
 #include <cstdint>
@@ -31,7 +32,7 @@ enum class error_kind {
   mixed_scalar_types,
   mixed_layouts,
   ellipsis_not_supported_yet,
-  too_many_operands_not_supported_yet
+  invalid_path
 };
 
 struct validation {
@@ -42,8 +43,10 @@ struct validation {
   int got = 0;
 };
 
-/// The first mistake in a subscript for these operands, in the order a reader would check.
-constexpr validation validate(const subscript& s, const operand_facts& ops) {
+/// The first mistake in a subscript for these operands, in the order a reader would check; `path`
+/// is the user's explicit contraction order, if any.
+constexpr validation validate(const subscript& s, const operand_facts& ops,
+                              const contraction_path* path = nullptr) {
   if (s.error.kind != parse_error_kind::none) {
     return {error_kind::parse, s.error.label, s.error.operand, 0, 0};
   }
@@ -83,8 +86,16 @@ constexpr validation validate(const subscript& s, const operand_facts& ops) {
       return {error_kind::mixed_layouts, 0, k, 0, 0};
     }
   }
-  if (s.num_operands > 2) {
-    return {error_kind::too_many_operands_not_supported_yet, 0, 0, 0, s.num_operands};
+  if (path != nullptr) {
+    if (path->num_steps != s.num_operands - 1) {
+      return {error_kind::invalid_path, 0, -1, s.num_operands - 1, path->num_steps};
+    }
+    for (int st = 0, count = s.num_operands; st < path->num_steps; ++st, --count) {
+      const int i = path->pairs[st][0], j = path->pairs[st][1];
+      if (i < 0 || j < 0 || i >= count || j >= count || i == j) {
+        return {error_kind::invalid_path, 0, st, i, j};
+      }
+    }
   }
   return {};
 }
@@ -124,8 +135,10 @@ constexpr void raise_error() {
     (void)sizeof(mixed_layouts<operand<V.operand>>);
   } else if constexpr (V.kind == error_kind::ellipsis_not_supported_yet) {
     (void)sizeof(ellipsis_not_supported_yet<operand<V.operand>>);
-  } else if constexpr (V.kind == error_kind::too_many_operands_not_supported_yet) {
-    (void)sizeof(too_many_operands_not_supported_yet<operands_given<V.got>>);
+  } else if constexpr (V.kind == error_kind::invalid_path && V.operand < 0) {
+    (void)sizeof(invalid_path<path_steps_needed<V.expected>, path_steps_given<V.got>>);
+  } else if constexpr (V.kind == error_kind::invalid_path) {
+    (void)sizeof(invalid_path<path_step<V.operand>, position<V.expected>, position<V.got>>);
   }
 }
 
