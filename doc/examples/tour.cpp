@@ -102,6 +102,16 @@ int main() {
   title("ij,jk->ik", "times 2, plus 1, in one expression");
   print("result", einsum<"ij,jk->ik">(a, b) * 2 + 1);
 
+  std::cout << "\nThree or more operands are contracted pairwise, in the order with the fewest "
+               "FLOPs:\n";
+  Eigen::Tensor<int, 2> tall(100, 2), wide(2, 100);
+  tall.setConstant(1);
+  wide.setConstant(1);
+  title("ij,jk,kl->il", "with a 100x2, a 2x100 and a 100x2 matrix");
+  std::cout << eigen_einsum::einsum_path<"ij,jk,kl->il">(tall, wide, tall);
+  const Eigen::Tensor<int, 2> chain = einsum<"ij,jk,kl->il">(tall, wide, tall);
+  std::cout << "  result(0, 0) = " << chain(0, 0) << "\n";
+
   std::cout << "\nExtents are checked at run time, before anything is written:\n";
   try {
     print("result", einsum<"ij,jk->ik">(a, a));

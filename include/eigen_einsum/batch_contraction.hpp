@@ -670,13 +670,15 @@ private:
     };
     if constexpr (eigen_einsum::detail::has_parallel_for<Device>::value) {
       const Index threads = Index(m_device.numThreads());
-      if (threads > 1 && batches >= threads) {
+      // Below about a millisecond of work, handing out tasks costs more than it saves.
+      const bool worth_threads = double(batches) * double(m) * double(n) * double(k) >= 4.0e6;
+      if (threads > 1 && worth_threads && batches >= threads) {
         // One GEMM per task: the batches are independent and each task keeps its slice in cache.
         const double flops = double(m) * double(n) * double(k);
         const TensorOpCost cost(double(sizeof(Scalar)) * double(m * k + k * n),
                                 double(sizeof(Scalar)) * double(m * n), flops);
         m_device.parallelFor(batches, cost, run);
-      } else if (threads > 1 && !small) {
+      } else if (threads > 1 && worth_threads && !small) {
         // Too few batches to go round: let Eigen's threaded tensor contraction split each GEMM.
         const array<IndexPair<Index>, 1> pair{{IndexPair<Index>(XTrans ? 0 : 1, YTrans ? 1 : 0)}};
         for (Index b = 0; b < batches; ++b) {
