@@ -3,8 +3,7 @@
 // ThreadPoolDevice needs this before Eigen is first included.
 #define EIGEN_USE_THREADS
 
-#include "support/naive_einsum.hpp"
-#include "support/subscript.hpp"
+#include "support/check.hpp"
 
 #include <eigen_einsum/einsum.hpp>
 
@@ -16,28 +15,12 @@
 namespace {
 
 using Eigen::Index;
+using eigen_einsum_test::check;
+using eigen_einsum_test::config;
 using eigen_einsum_test::naive_einsum;
 using eigen_einsum_test::random_tensor;
 using eigen_einsum_test::require_equal;
 using eigen_einsum_test::to_dyn;
-
-template <class S, int L>
-struct config {
-  using scalar = S;
-  static constexpr int layout = L;
-};
-
-/// Evaluates `result` into a Tensor and compares it with the naive einsum of the operands.
-template <class Expr, class... Ops>
-void check(const char* subscript, const Expr& result, const Ops&... ops) {
-  using traits = Eigen::internal::traits<std::remove_cv_t<std::remove_reference_t<Expr>>>;
-  using scalar = typename traits::Scalar;
-  const Eigen::Tensor<scalar, traits::NumDimensions, traits::Layout> got = result;
-  INFO("subscript " << subscript);
-  require_equal(got, naive_einsum<scalar>(subscript, {to_dyn(ops)...}));
-}
-
-#define CHECK_EINSUM(text, ...) check(text, EINSUM(text, __VA_ARGS__), __VA_ARGS__)
 
 } // namespace
 

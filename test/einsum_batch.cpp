@@ -2,8 +2,7 @@
 // loop einsum: batched contractions and batched products.
 #define EIGEN_USE_THREADS
 
-#include "support/naive_einsum.hpp"
-#include "support/subscript.hpp"
+#include "support/check.hpp"
 
 #include <eigen_einsum/einsum.hpp>
 
@@ -13,27 +12,12 @@
 
 namespace {
 
+using eigen_einsum_test::check;
+using eigen_einsum_test::config;
 using eigen_einsum_test::naive_einsum;
 using eigen_einsum_test::random_tensor;
 using eigen_einsum_test::require_equal;
 using eigen_einsum_test::to_dyn;
-
-template <class S, int L>
-struct config {
-  using scalar = S;
-  static constexpr int layout = L;
-};
-
-template <class Expr, class... Ops>
-void check(const char* subscript, const Expr& result, const Ops&... ops) {
-  using traits = Eigen::internal::traits<std::remove_cv_t<std::remove_reference_t<Expr>>>;
-  using scalar = typename traits::Scalar;
-  const Eigen::Tensor<scalar, traits::NumDimensions, traits::Layout> got = result;
-  INFO("subscript " << subscript);
-  require_equal(got, naive_einsum<scalar>(subscript, {to_dyn(ops)...}));
-}
-
-#define CHECK_EINSUM(text, ...) check(text, EINSUM(text, __VA_ARGS__), __VA_ARGS__)
 
 template <class T>
 struct is_batch_contraction : std::false_type {};
