@@ -164,6 +164,16 @@ struct compiled {
   }
   static constexpr path_candidates candidates = make_candidates();
 
+  static constexpr std::array<path_cost, max_path_candidates> make_step_labels() {
+    std::array<path_cost, max_path_candidates> steps{};
+    for (int k = 0; k < candidates.count; ++k) {
+      steps[static_cast<std::size_t>(k)] = cost_of(sets, candidates.paths[k], label_sizes{});
+    }
+    return steps;
+  }
+  /// Each candidate's steps as label sets, for the per-call choice.
+  static constexpr std::array<path_cost, max_path_candidates> step_labels = make_step_labels();
+
   /// The plan along candidate path K.
   template <int K>
   struct candidate {
@@ -212,7 +222,7 @@ struct invalid_einsum {
 inline label_sizes sizes_of(const label_extents& extent) {
   label_sizes x{};
   for (int b = 0; b < 52; ++b) {
-    x.of[b] = static_cast<double>(extent[static_cast<unsigned char>(bit_label(b))]);
+    x.of[b] = static_cast<double>(extent.of[b]);
   }
   return x;
 }
@@ -225,19 +235,31 @@ int chosen_path(const label_extents& extent) {
     (void)extent;
     return 0;
   } else {
-    const label_sizes x = sizes_of(extent);
-    const double limit = C::option::limit < 0 ? default_memory_limit(C::sets, x) : C::option::limit;
+    double limit = C::option::limit;
+    if (limit < 0) {
+      limit = size_of(C::sets.output, extent);
+      for (int k = 0; k < C::sets.count; ++k) {
+        limit = size_of(C::sets.operand[k], extent) > limit ? size_of(C::sets.operand[k], extent)
+                                                            : limit;
+      }
+    }
     int best = 0;
     bool best_fits = false;
     double best_flops = 0;
     for (int k = 0; k < C::candidates.count; ++k) {
-      const path_cost cost = cost_of(C::sets, C::candidates.paths[k], x);
-      const bool fits = cost.largest_intermediate <= limit;
-      if (k == 0 || (fits && !best_fits) ||
-          (fits == best_fits && cost.optimized_flops < best_flops)) {
+      // The steps' label sets are fixed at compile time; only their extents vary per call.
+      const path_cost& steps = C::step_labels[k];
+      double flops = 0, largest = 0;
+      for (int st = 0; st < steps.num_steps; ++st) {
+        flops += size_of(steps.involved[st], extent) * (steps.inner[st] ? 2 : 1);
+        const double size = size_of(steps.result[st], extent);
+        largest = size > largest ? size : largest;
+      }
+      const bool fits = largest <= limit;
+      if (k == 0 || (fits && !best_fits) || (fits == best_fits && flops < best_flops)) {
         best = k;
         best_fits = fits;
-        best_flops = cost.optimized_flops;
+        best_flops = flops;
       }
     }
     return best;
@@ -250,9 +272,14 @@ auto lower_candidates(const Tuple& ops, const label_extents& extent, std::index_
   if constexpr (sizeof...(K) == 1) {
     return lower_node<first, first::root>(ops, extent);
   } else {
+    constexpr int rank = C::parsed.output.size;
+    Eigen::DSizes<Index, rank> dimensions;
+    for (int i = 0; i < rank; ++i) {
+      dimensions[i] = extent[C::parsed.output.labels[i]];
+    }
     return TensorPathChoiceOp<decltype(lower_node<typename C::template candidate<K>,
                                                   C::template candidate<K>::root>(ops, extent))...>(
-        chosen_path<C>(extent),
+        chosen_path<C>(extent), dimensions,
         lower_node<typename C::template candidate<K>, C::template candidate<K>::root>(ops,
                                                                                       extent)...);
   }

@@ -97,7 +97,7 @@ auto apply_steps(const E& e, const label_extents& extent) {
       Eigen::DSizes<Index, s.result.size> shape;
       Index kept = 1, summed = 1;
       for (int i = 0, j = 0; i < from.size; ++i) {
-        const Index x = extent[static_cast<unsigned char>(from.labels[i])];
+        const Index x = extent[from.labels[i]];
         if (s.result.find(from.labels[i]) >= 0) {
           shape[j++] = x;
           kept *= x;
@@ -114,7 +114,7 @@ auto apply_steps(const E& e, const label_extents& extent) {
       Eigen::DSizes<Index, rank> shape;
       std::array<Index, rank> factors;
       for (int i = 0; i < rank; ++i) {
-        const auto c = static_cast<unsigned char>(s.result.labels[i]);
+        const char c = s.result.labels[i];
         const bool kept = from.find(s.result.labels[i]) >= 0;
         shape[i] = kept ? extent[c] : 1;
         factors[i] = kept ? 1 : extent[c];

@@ -45,10 +45,12 @@ struct label_sizes {
   double of[52] = {};
 };
 
-constexpr double size_of(label_set s, const label_sizes& x) {
+/// The number of elements over the labels `s`; `x.of` holds the extents by label bit.
+template <class Sizes>
+constexpr double size_of(label_set s, const Sizes& x) {
   double n = 1;
   for (; s != 0; s &= s - 1) {
-    n *= x.of[__builtin_ctzll(s)];
+    n *= static_cast<double>(x.of[__builtin_ctzll(s)]);
   }
   return n;
 }
@@ -65,9 +67,11 @@ struct path_cost {
   double naive_flops = 0;     // one loop nest over all labels
   double optimized_flops = 0; // sum over the pairwise steps, plus one (as numpy)
   double largest_intermediate = 0;
-  int naive_scaling = 0;                 // number of distinct labels
-  int optimized_scaling = 0;             // most labels in one step
+  int naive_scaling = 0;     // number of distinct labels
+  int optimized_scaling = 0; // most labels in one step
+  int num_steps = 0;
   label_set involved[max_operands] = {}; // labels of each step, for the run-time cost
+  label_set result[max_operands] = {};   // labels of each step's result
   int inner[max_operands] = {};          // whether each step sums labels away
 };
 
@@ -122,7 +126,9 @@ constexpr path_cost cost_of(const label_sets& l, const contraction_path& path,
       later |= terms[k];
     }
     const label_set result = involved & later;
+    c.num_steps = st + 1;
     c.involved[st] = involved;
+    c.result[st] = result;
     c.inner[st] = result != involved;
     c.optimized_flops += flop_count(involved, result != involved, 2, x);
     const double size = size_of(result, x);

@@ -59,13 +59,20 @@ public:
   using StorageKind = typename Eigen::internal::traits<TensorPathChoiceOp>::StorageKind;
   using Index = typename Eigen::internal::traits<TensorPathChoiceOp>::Index;
 
-  TensorPathChoiceOp(int choice, const Xprs&... xprs) : m_xprs(xprs...), m_choice(choice) {}
+  using Dimensions =
+      Eigen::DSizes<Index, Eigen::internal::traits<TensorPathChoiceOp>::NumDimensions>;
+
+  /// `dimensions` are the extents every alternative has (the caller knows them already).
+  TensorPathChoiceOp(int choice, const Dimensions& dimensions, const Xprs&... xprs)
+      : m_xprs(xprs...), m_dimensions(dimensions), m_choice(choice) {}
 
   int choice() const { return m_choice; }
+  const Dimensions& dimensions() const { return m_dimensions; }
   const std::tuple<Xprs...>& alternatives() const { return m_xprs; }
 
 private:
   std::tuple<Xprs...> m_xprs;
+  Dimensions m_dimensions;
   int m_choice;
 };
 
@@ -99,23 +106,15 @@ struct TensorEvaluator<const eigen_einsum::TensorPathChoiceOp<Xprs...>, Device> 
 
   using TensorBlock = internal::TensorBlockNotImplemented;
 
-  TensorEvaluator(const XprType& op, const Device& device) : m_op(op), m_device(device) {
-    visit([&](const auto& xpr) {
-      using X = std::remove_cv_t<std::remove_reference_t<decltype(xpr)>>;
-      const TensorEvaluator<const X, Device> evaluator(xpr, device);
-      for (int i = 0; i < NumDims; ++i) {
-        m_dimensions[i] = evaluator.dimensions()[i];
-      }
-    });
-  }
+  TensorEvaluator(const XprType& op, const Device& device) : m_op(op), m_device(device) {}
 
-  const Dimensions& dimensions() const { return m_dimensions; }
+  const Dimensions& dimensions() const { return m_op.dimensions(); }
 
   bool evalSubExprsIfNeeded(EvaluatorPointerType data) {
     Scalar* out = data;
     if (out == nullptr) {
       m_buffer = static_cast<Scalar*>(
-          m_device.allocate_temp(internal::array_prod(m_dimensions) * sizeof(Scalar)));
+          m_device.allocate_temp(internal::array_prod(m_op.dimensions()) * sizeof(Scalar)));
       out = m_buffer;
     }
     visit([&](const auto& xpr) {
@@ -159,7 +158,6 @@ private:
 
   const XprType m_op;
   const Device& m_device;
-  Dimensions m_dimensions;
   Scalar* m_buffer = nullptr;
 };
 

@@ -325,8 +325,11 @@ constexpr void add_pair(plan<MaxNodes>& p, int ia, int ib, const term& keep, boo
     for (int i = 0; i < lhs_free.size; ++i) {
       ba.labels[ba.size++] = lhs_free.labels[i];
     }
-    const bool swap =
-        is_final && !is_identity(shuffle_to(ab, keep)) && is_identity(shuffle_to(ba, keep));
+    // An intermediate puts the side with more free labels first, so that chains such as
+    // ea,abcd->bcde append new labels last and end in the output's order without a shuffle.
+    const bool swap = is_final
+                          ? !is_identity(shuffle_to(ab, keep)) && is_identity(shuffle_to(ba, keep))
+                          : lhs_free.size < rhs_free.size;
     const term& tl = swap ? tb : ta;
     const term& tr = swap ? ta : tb;
     r.kind = node_kind::contract;

@@ -90,9 +90,13 @@ inline path_info describe(const subscript& s, const contraction_path& path, cons
                           int candidates) {
   path_info info;
   for (int k = 0; k < s.num_operands; ++k) {
-    info.subscript += (k ? "," : "") + text_of(s.operands[k]);
+    if (k > 0) {
+      info.subscript += ',';
+    }
+    info.subscript += text_of(s.operands[k]);
   }
-  info.subscript += "->" + text_of(s.output);
+  info.subscript += "->";
+  info.subscript += text_of(s.output);
   const label_sets l = sets_of(s);
   const path_cost cost = cost_of(l, path, x);
   info.naive_flops = cost.naive_flops;
@@ -110,8 +114,10 @@ inline path_info describe(const subscript& s, const contraction_path& path, cons
   for (int st = 0; st < path.num_steps; ++st) {
     const int i = path.pairs[st][0] < path.pairs[st][1] ? path.pairs[st][0] : path.pairs[st][1];
     const int j = path.pairs[st][0] < path.pairs[st][1] ? path.pairs[st][1] : path.pairs[st][0];
-    const std::string inputs =
-        terms[static_cast<std::size_t>(i)] + "," + terms[static_cast<std::size_t>(j)];
+    // Appended piece by piece: GCC 12 warns falsely (-Wrestrict, bug 105329) on a + "," + b.
+    std::string step = terms[static_cast<std::size_t>(i)];
+    step += ',';
+    step += terms[static_cast<std::size_t>(j)];
     const label_set involved =
         sets[static_cast<std::size_t>(i)] | sets[static_cast<std::size_t>(j)];
     terms.erase(terms.begin() + j);
@@ -125,7 +131,9 @@ inline path_info describe(const subscript& s, const contraction_path& path, cons
     const label_set result = involved & later;
     const std::string out = sets.empty() ? text_of(s.output) : text_of(result);
     info.path.emplace_back(i, j);
-    info.steps.push_back(inputs + "->" + out);
+    step += "->";
+    step += out;
+    info.steps.push_back(step);
     info.step_scaling.push_back(count_of(involved));
     terms.push_back(out);
     sets.push_back(result);

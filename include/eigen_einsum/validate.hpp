@@ -142,29 +142,35 @@ constexpr void raise_error() {
   }
 }
 
-/// Extent of each label (indexed by its character), filled by check_extents.
-using label_extents = std::array<std::int64_t, 128>;
+/// Extent of each label, filled by check_extents: 'A'-'Z' at 0-25, 'a'-'z' at 26-51.
+struct label_extents {
+  std::int64_t of[52] = {};
+
+  static constexpr int slot(char label) { return label >= 'a' ? 26 + (label - 'a') : label - 'A'; }
+  constexpr std::int64_t operator[](char label) const { return of[slot(label)]; }
+};
 
 /// Checks that every label has one extent across all operands (diagonal labels included) and
 /// returns the extents. Throws shape_error naming the label, both operands and both extents.
 template <class... Dims>
 label_extents check_extents(const subscript& s, const Dims&... dims) {
   label_extents extent{};
-  std::array<int, 128> first_operand{};
-  first_operand.fill(-1);
+  signed char first_operand[52] = {}; // valid where `seen` has the label's bit
+  std::uint64_t seen = 0;
   int k = 0;
   auto visit = [&](const auto& d) {
     const term& t = s.operands[k];
     for (int i = 0; i < t.size; ++i) {
-      const auto c = static_cast<unsigned char>(t.labels[i]);
+      const int slot = label_extents::slot(t.labels[i]);
       const auto n = static_cast<std::int64_t>(d[i]);
-      if (first_operand[c] < 0) {
-        first_operand[c] = k;
-        extent[c] = n;
-      } else if (extent[c] != n) {
+      if (!((seen >> slot) & 1)) {
+        seen |= std::uint64_t{1} << slot;
+        first_operand[slot] = static_cast<signed char>(k);
+        extent.of[slot] = n;
+      } else if (extent.of[slot] != n) {
         throw shape_error("einsum: label '" + std::string(1, t.labels[i]) + "' has extent " +
-                          std::to_string(extent[c]) + " in operand " +
-                          std::to_string(first_operand[c]) + " but " + std::to_string(n) +
+                          std::to_string(extent.of[slot]) + " in operand " +
+                          std::to_string(first_operand[slot]) + " but " + std::to_string(n) +
                           " in operand " + std::to_string(k));
       }
     }
