@@ -32,6 +32,10 @@ template <class A, class X>
 struct op_kind<eigen_einsum::TensorDiagonalOp<A, X>> {
   static constexpr const char* value = "diagonal";
 };
+template <class X>
+struct op_kind<eigen_einsum::TensorOuterSumOp<X>> {
+  static constexpr const char* value = "outer sum";
+};
 template <class I, class L, class R, class K>
 struct op_kind<Eigen::TensorContractionOp<I, L, R, K>> {
   static constexpr const char* value = "contraction";
@@ -78,10 +82,10 @@ TEMPLATE_TEST_CASE_SIG("lower: each kind of subscript becomes one Eigen op", "[l
   // permutation
   REQUIRE(
       is_type<Eigen::TensorShufflingOp<const std::array<int, 3>, const T3>>(EINSUM("ijk->kji", c)));
-  // summed labels: Eigen's reduction over inner axes, a product with ones over outer axes
+  // summed labels: Eigen's reduction over inner axes, our row-by-row sum over outer axes
   REQUIRE(same(kind_of(EINSUM("ij->", a)), "reduction"));
-  REQUIRE(same(kind_of(EINSUM("ij->i", a)), col_major ? "contraction" : "reduction"));
-  REQUIRE(same(kind_of(EINSUM("ij->j", a)), col_major ? "reduction" : "contraction"));
+  REQUIRE(same(kind_of(EINSUM("ij->i", a)), col_major ? "outer sum" : "reduction"));
+  REQUIRE(same(kind_of(EINSUM("ij->j", a)), col_major ? "reduction" : "outer sum"));
   REQUIRE(same(kind_of(EINSUM("ijk->ik", c)), "reduction"));
   // summed and kept diagonals
   REQUIRE(same(kind_of(EINSUM("ii->", a)), "trace"));

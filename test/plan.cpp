@@ -59,8 +59,7 @@ TEST_CASE("plan: identity and permutation", "[plan]") {
   STATIC_REQUIRE(root(p).steps[0].axes[2] == 0);
 }
 
-TEST_CASE("plan: summed labels reduce innermost first, outermost as a product with ones",
-          "[plan]") {
+TEST_CASE("plan: summed labels reduce innermost first, then outermost row by row", "[plan]") {
   // ColMajor: axis 0 is innermost.
   STATIC_REQUIRE(root(plan_of("ij->j")).steps[0].kind == step_kind::reduce);
   STATIC_REQUIRE(root(plan_of("ij->i")).steps[0].kind == step_kind::reduce_outer);

@@ -6,6 +6,7 @@
 #include "batch_contraction.hpp"
 #include "config.hpp"
 #include "diagonal.hpp"
+#include "outer_sum.hpp"
 #include "plan.hpp"
 #include "validate.hpp"
 
@@ -42,38 +43,17 @@ auto diagonal_of(const E& e, std::index_sequence<I...>) {
   return diagonal<P::value.nodes[N].steps[S].axes[I]...>(e);
 }
 
-/// Pads the kept axis of a (kept, summed) matrix by one, so that chipping it at 0 is valid even
-/// when it is empty; only the extents of the chip are used.
-template <int KeptAxis>
-std::array<std::pair<Index, Index>, 2> pad_kept() {
-  std::array<std::pair<Index, Index>, 2> p{};
-  p[KeptAxis].second = 1;
-  return p;
-}
-
-/// Sums the outermost axes of `e` away as a matrix-vector product with ones: Eigen's reduction
-/// over outer axes strides through memory and is an order of magnitude slower.
+/// Sums the outermost axes of `e` away: a (kept, summed) matrix in memory order, summed row by
+/// row (TensorOuterSumOp); Eigen's reduction over outer axes strides through memory instead.
 template <int KeptRank, class E>
 auto sum_outer(const E& e, Index kept, Index summed, const Eigen::DSizes<Index, KeptRank>& shape) {
-  using scalar = typename Eigen::internal::traits<E>::Scalar;
-  if constexpr (Eigen::internal::traits<E>::Layout == Eigen::ColMajor) {
-    const auto m = e.reshape(Eigen::DSizes<Index, 2>(kept, summed));
-    const auto ones = m.pad(pad_kept<0>()).chip(0, 0).constant(scalar(1)).eval();
-    const auto r = m.contract(ones, Eigen::IndexPairList<Eigen::type2indexpair<1, 0>>{});
-    if constexpr (KeptRank == 1) {
-      return r;
-    } else {
-      return r.reshape(shape);
-    }
+  constexpr bool col_major = Eigen::internal::traits<E>::Layout == Eigen::ColMajor;
+  const auto sums = outer_sum(e.reshape(col_major ? Eigen::DSizes<Index, 2>(kept, summed)
+                                                  : Eigen::DSizes<Index, 2>(summed, kept)));
+  if constexpr (KeptRank == 1) {
+    return sums;
   } else {
-    const auto m = e.reshape(Eigen::DSizes<Index, 2>(summed, kept));
-    const auto ones = m.pad(pad_kept<1>()).chip(0, 1).constant(scalar(1)).eval();
-    const auto r = ones.contract(m, Eigen::IndexPairList<Eigen::type2indexpair<0, 0>>{});
-    if constexpr (KeptRank == 1) {
-      return r;
-    } else {
-      return r.reshape(shape);
-    }
+    return sums.reshape(shape);
   }
 }
 

@@ -12,7 +12,7 @@ enum class step_kind {
   trace,        // sum a diagonal label away: axes = the positions of the label
   diagonal,     // keep diagonal labels once: axes[i] = result position of input axis i
   reduce,       // sum labels away with Eigen's reduction: axes = the positions summed
-  reduce_outer, // sum the outermost axes (in memory) away as a matrix-vector product with ones
+  reduce_outer, // sum the outermost axes (in memory) away, row by row (TensorOuterSumOp)
   shuffle,      // permute: result axis i is input axis axes[i]
   expand,       // reshape and broadcast to `result`, which holds the input labels in order and more
   eval // materialise, so a consumer reading coefficients many times does not recompute them
@@ -121,7 +121,7 @@ constexpr int inner(int k, int rank, bool row_major) {
 
 /// Sums away the axes flagged in `reduced`. Eigen's reduction is fast over the innermost axes
 /// and slow over outer ones, so: innermost run first (then materialise the smaller result), and
-/// an outermost run as a matrix-vector product with ones.
+/// an outermost run with TensorOuterSumOp.
 constexpr void add_reduce(node& n, const bool* reduced, bool row_major) {
   const term& t = n.result();
   int count = 0;
@@ -236,7 +236,7 @@ constexpr void add_eval_if_reduced(node& n) {
   if (n.num_steps > 0) {
     const step_kind k = n.steps[n.num_steps - 1].kind;
     if (k == step_kind::reduce || k == step_kind::trace) {
-      // reduce_outer needs nothing: its contraction already materialises.
+      // reduce_outer needs nothing: TensorOuterSumOp already materialises.
       step s{step_kind::eval};
       s.result = n.result();
       n.add(s);

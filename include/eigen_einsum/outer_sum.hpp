@@ -1,0 +1,226 @@
+// eigen-einsum: the sum over the outer axis of a matrix, as an Eigen expression. Eigen's
+// reduction over an outer axis strides through memory (an order of magnitude slower than numpy),
+// and a matrix-vector product with ones instantiates the whole contraction machinery.
+#ifndef EIGEN_EINSUM_OUTER_SUM_HPP
+#define EIGEN_EINSUM_OUTER_SUM_HPP
+
+#include "config.hpp"
+
+#include <type_traits>
+#include <utility>
+
+namespace eigen_einsum {
+
+/// Sums a rank-2 expression over its outer axis (in memory): axis 1 in ColMajor, axis 0 in
+/// RowMajor, leaving a rank-1 expression over the inner axis. Rows are added in memory order,
+/// a packet at a time; the result materialises (into the destination when it is the whole
+/// right-hand side).
+template <class XprType>
+class TensorOuterSumOp;
+
+namespace detail {
+
+template <class Device, class = void>
+struct has_parallel_for_range : std::false_type {};
+template <class Device>
+struct has_parallel_for_range<
+    Device, std::void_t<decltype(std::declval<const Device&>().parallelFor(
+                Eigen::Index(1), Eigen::TensorOpCost(), [](Eigen::Index, Eigen::Index) {}))>>
+    : std::true_type {};
+
+} // namespace detail
+} // namespace eigen_einsum
+
+namespace Eigen::internal {
+
+template <class XprType>
+struct traits<eigen_einsum::TensorOuterSumOp<XprType>> : public traits<XprType> {
+  using Scalar = typename XprType::Scalar;
+  using XprTraits = traits<XprType>;
+  using StorageKind = typename XprTraits::StorageKind;
+  using Index = typename XprTraits::Index;
+  using Nested = typename XprType::Nested;
+  using _Nested = std::remove_reference_t<Nested>;
+  static const int NumDimensions = 1;
+  static const int Layout = XprTraits::Layout;
+  using PointerType = typename XprTraits::PointerType;
+};
+
+template <class XprType>
+struct eval<eigen_einsum::TensorOuterSumOp<XprType>, Eigen::Dense> {
+  using type = const eigen_einsum::TensorOuterSumOp<XprType>&;
+};
+
+template <class XprType>
+struct nested<eigen_einsum::TensorOuterSumOp<XprType>, 1,
+              typename eval<eigen_einsum::TensorOuterSumOp<XprType>>::type> {
+  using type = eigen_einsum::TensorOuterSumOp<XprType>;
+};
+
+} // namespace Eigen::internal
+
+namespace eigen_einsum {
+
+template <class XprType>
+class TensorOuterSumOp
+    : public Eigen::TensorBase<TensorOuterSumOp<XprType>, Eigen::ReadOnlyAccessors> {
+public:
+  using Scalar = typename Eigen::internal::traits<TensorOuterSumOp>::Scalar;
+  using RealScalar = typename Eigen::NumTraits<Scalar>::Real;
+  using CoeffReturnType = Scalar;
+  using Nested = typename Eigen::internal::nested<TensorOuterSumOp>::type;
+  using StorageKind = typename Eigen::internal::traits<TensorOuterSumOp>::StorageKind;
+  using Index = typename Eigen::internal::traits<TensorOuterSumOp>::Index;
+
+  explicit TensorOuterSumOp(const XprType& expr) : m_xpr(expr) {}
+
+  const std::remove_cv_t<std::remove_reference_t<typename XprType::Nested>>& expression() const {
+    return m_xpr;
+  }
+
+protected:
+  typename XprType::Nested m_xpr;
+};
+
+/// `outer_sum(m)`: for a ColMajor (k, r) matrix, the sum over r; for RowMajor (r, k), too.
+template <class Xpr>
+TensorOuterSumOp<const Xpr> outer_sum(const Eigen::TensorBase<Xpr, Eigen::ReadOnlyAccessors>& m) {
+  static_assert(Eigen::internal::traits<Xpr>::NumDimensions == 2,
+                "einsum: outer_sum takes a rank-2 expression");
+  return TensorOuterSumOp<const Xpr>(static_cast<const Xpr&>(m));
+}
+
+} // namespace eigen_einsum
+
+namespace Eigen {
+
+template <class ArgType, class Device>
+struct TensorEvaluator<const eigen_einsum::TensorOuterSumOp<ArgType>, Device> {
+  using XprType = eigen_einsum::TensorOuterSumOp<ArgType>;
+  using Index = typename XprType::Index;
+  static const int NumDims = 1;
+  using Dimensions = DSizes<Index, 1>;
+  using Scalar = typename XprType::Scalar;
+  using CoeffReturnType = Scalar;
+  using PacketReturnType = typename PacketType<CoeffReturnType, Device>::type;
+  static const int PacketSize = PacketType<CoeffReturnType, Device>::size;
+  using Storage = StorageMemory<CoeffReturnType, Device>;
+  using EvaluatorPointerType = typename Storage::Type;
+  using Input = TensorEvaluator<ArgType, Device>;
+
+  enum {
+    IsAligned = false,
+    PacketAccess = (PacketType<CoeffReturnType, Device>::size > 1),
+    BlockAccess = false,
+    PreferBlockAccess = false,
+    Layout = Input::Layout,
+    CoordAccess = false,
+    RawAccess = true
+  };
+
+  using TensorBlock = internal::TensorBlockNotImplemented;
+
+  TensorEvaluator(const XprType& op, const Device& device)
+      : m_impl(op.expression(), device), m_device(device) {
+    const bool col_major = static_cast<int>(Layout) == static_cast<int>(ColMajor);
+    m_kept = m_impl.dimensions()[col_major ? 0 : 1];
+    m_summed = m_impl.dimensions()[col_major ? 1 : 0];
+    m_dimensions[0] = m_kept;
+  }
+
+  const Dimensions& dimensions() const { return m_dimensions; }
+
+  bool evalSubExprsIfNeeded(EvaluatorPointerType data) {
+    m_impl.evalSubExprsIfNeeded(nullptr);
+    Scalar* out = data;
+    if (out == nullptr) {
+      m_buffer = static_cast<Scalar*>(m_device.allocate_temp(m_kept * sizeof(Scalar)));
+      out = m_buffer;
+    }
+    auto sum_columns = [this, out](Index first, Index last) { sum(out, first, last); };
+    if constexpr (eigen_einsum::detail::has_parallel_for_range<Device>::value) {
+      // Each task owns a slice of the result and reads its columns of every row.
+      const TensorOpCost cost(double(m_summed) * sizeof(Scalar), sizeof(Scalar),
+                              double(m_summed) * TensorOpCost::AddCost<Scalar>());
+      m_device.parallelFor(m_kept, cost, sum_columns);
+    } else {
+      sum_columns(0, m_kept);
+    }
+    return data == nullptr;
+  }
+
+  void cleanup() {
+    m_impl.cleanup();
+    if (m_buffer != nullptr) {
+      m_device.deallocate_temp(m_buffer);
+      m_buffer = nullptr;
+    }
+  }
+
+  CoeffReturnType coeff(Index index) const { return m_buffer[index]; }
+
+  template <int LoadMode>
+  PacketReturnType packet(Index index) const {
+    return internal::ploadt<PacketReturnType, LoadMode>(m_buffer + index);
+  }
+
+  TensorOpCost costPerCoeff(bool vectorized) const {
+    return TensorOpCost(sizeof(CoeffReturnType), 0, 0, vectorized, PacketSize);
+  }
+
+  EvaluatorPointerType data() const { return m_buffer; }
+
+private:
+  /// out[first, last) = the sum over rows of the input's columns [first, last).
+  void sum(Scalar* out, Index first, Index last) const {
+    const Index vectorized_end = PacketAccess && Input::PacketAccess
+                                     ? first + (last - first) / PacketSize * PacketSize
+                                     : first;
+    for (Index k = first; k < last; ++k) {
+      out[k] = Scalar(0);
+    }
+    // Four rows per pass: the result slice is loaded and stored a quarter as often.
+    Index r = 0;
+    for (; r + 4 <= m_summed; r += 4) {
+      const Index row = r * m_kept;
+      if constexpr (PacketAccess && Input::PacketAccess) {
+        for (Index k = first; k < vectorized_end; k += PacketSize) {
+          using internal::padd;
+          const PacketReturnType rows =
+              padd(padd(m_impl.template packet<Unaligned>(row + k),
+                        m_impl.template packet<Unaligned>(row + m_kept + k)),
+                   padd(m_impl.template packet<Unaligned>(row + 2 * m_kept + k),
+                        m_impl.template packet<Unaligned>(row + 3 * m_kept + k)));
+          internal::pstoreu(out + k, padd(internal::ploadu<PacketReturnType>(out + k), rows));
+        }
+      }
+      for (Index k = vectorized_end; k < last; ++k) {
+        out[k] += (m_impl.coeff(row + k) + m_impl.coeff(row + m_kept + k)) +
+                  (m_impl.coeff(row + 2 * m_kept + k) + m_impl.coeff(row + 3 * m_kept + k));
+      }
+    }
+    for (; r < m_summed; ++r) {
+      const Index row = r * m_kept;
+      if constexpr (PacketAccess && Input::PacketAccess) {
+        for (Index k = first; k < vectorized_end; k += PacketSize) {
+          internal::pstoreu(out + k, internal::padd(internal::ploadu<PacketReturnType>(out + k),
+                                                    m_impl.template packet<Unaligned>(row + k)));
+        }
+      }
+      for (Index k = vectorized_end; k < last; ++k) {
+        out[k] += m_impl.coeff(row + k);
+      }
+    }
+  }
+
+  Input m_impl;
+  const Device& m_device;
+  Dimensions m_dimensions;
+  Index m_kept = 0;
+  Index m_summed = 0;
+  Scalar* m_buffer = nullptr;
+};
+
+} // namespace Eigen
+
+#endif // EIGEN_EINSUM_OUTER_SUM_HPP
