@@ -56,7 +56,7 @@ TEST_CASE("validate: the first mistake is reported with its details", "[validate
 
 TEST_CASE("validate: extents of one label must agree", "[validate]") {
   constexpr auto s = parse("ij,jk->ik", 9);
-  const std::array<long, 2> a{2, 3}, b{3, 5}, bad{4, 5};
+  const std::array<std::ptrdiff_t, 2> a{2, 3}, b{3, 5}, bad{4, 5};
   const auto extent = check_extents(s, a, b);
   REQUIRE(extent['i'] == 2);
   REQUIRE(extent['j'] == 3);

@@ -8,8 +8,10 @@
 #include "plan.hpp"
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <string>
+#include <type_traits>
 
 namespace eigen_einsum::detail {
 
@@ -150,34 +152,47 @@ struct label_extents {
   constexpr std::int64_t operator[](char label) const { return of[slot(label)]; }
 };
 
+/// Throws the shape_error for label `label`; out of line, so that each einsum call does not carry
+/// its own copy of the message building.
+[[noreturn]] inline void throw_extent_mismatch(char label, std::int64_t first, int first_operand,
+                                               std::int64_t other, int other_operand) {
+  throw shape_error("einsum: label '" + std::string(1, label) + "' has extent " +
+                    std::to_string(first) + " in operand " + std::to_string(first_operand) +
+                    " but " + std::to_string(other) + " in operand " +
+                    std::to_string(other_operand));
+}
+
 /// Checks that every label has one extent across all operands (diagonal labels included) and
-/// returns the extents. Throws shape_error naming the label, both operands and both extents.
-template <class... Dims>
-label_extents check_extents(const subscript& s, const Dims&... dims) {
+/// returns the extents; `dims[k]` points to operand k's extents. Throws shape_error naming the
+/// label, both operands and both extents.
+inline label_extents check_extent_arrays(const subscript& s, const std::ptrdiff_t* const* dims) {
   label_extents extent{};
   signed char first_operand[52] = {}; // valid where `seen` has the label's bit
   std::uint64_t seen = 0;
-  int k = 0;
-  auto visit = [&](const auto& d) {
+  for (int k = 0; k < s.num_operands; ++k) {
     const term& t = s.operands[k];
     for (int i = 0; i < t.size; ++i) {
       const int slot = label_extents::slot(t.labels[i]);
-      const auto n = static_cast<std::int64_t>(d[i]);
+      const std::int64_t n = dims[k][i];
       if (!((seen >> slot) & 1)) {
         seen |= std::uint64_t{1} << slot;
         first_operand[slot] = static_cast<signed char>(k);
         extent.of[slot] = n;
       } else if (extent.of[slot] != n) {
-        throw shape_error("einsum: label '" + std::string(1, t.labels[i]) + "' has extent " +
-                          std::to_string(extent.of[slot]) + " in operand " +
-                          std::to_string(first_operand[slot]) + " but " + std::to_string(n) +
-                          " in operand " + std::to_string(k));
+        throw_extent_mismatch(t.labels[i], extent.of[slot], first_operand[slot], n, k);
       }
     }
-    ++k;
-  };
-  (visit(dims), ...);
+  }
   return extent;
+}
+
+/// check_extents over the operands' extent arrays (std::array of Eigen::Index).
+template <class... Dims>
+label_extents check_extents(const subscript& s, const Dims&... dims) {
+  static_assert((std::is_same_v<typename Dims::value_type, std::ptrdiff_t> && ...),
+                "einsum: Eigen::Index is expected to be std::ptrdiff_t (Eigen's default)");
+  const std::ptrdiff_t* pointers[] = {dims.data()..., nullptr};
+  return check_extent_arrays(s, pointers);
 }
 
 } // namespace eigen_einsum::detail
