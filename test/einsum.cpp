@@ -67,6 +67,7 @@ TEMPLATE_TEST_CASE("einsum: every lowering matches the naive loops", "[einsum]",
   const auto c = random_tensor<S, 3, L>({3, 4, 5}, 13);
   const auto d = random_tensor<S, 3, L>({2, 4, 3}, 14);
   const auto e = random_tensor<S, 3, L>({5, 4, 2}, 21);
+  const auto c4 = random_tensor<S, 4, L>({2, 3, 4, 5}, 22);
   const auto sq = random_tensor<S, 2, L>({4, 4}, 15);
   const auto cube = random_tensor<S, 3, L>({4, 4, 4}, 16);
   const auto sqj = random_tensor<S, 3, L>({4, 4, 2}, 17);
@@ -86,6 +87,9 @@ TEMPLATE_TEST_CASE("einsum: every lowering matches the naive loops", "[einsum]",
   CHECK_EINSUM("ijk->k", c);
   CHECK_EINSUM("ijk->kj", c);
   CHECK_EINSUM("ijk->", c);
+  CHECK_EINSUM("ijkl->ik", c4);
+  CHECK_EINSUM("ijkl->jk", c4);
+  CHECK_EINSUM("ijkl->j", c4);
   // diagonals: summed (trace), kept (view), both
   CHECK_EINSUM("ii->", sq);
   CHECK_EINSUM("ii", sq);

@@ -67,13 +67,17 @@ TEST_CASE("plan: summed labels reduce innermost first, then outermost row by row
   // RowMajor: the last axis is innermost.
   STATIC_REQUIRE(root(plan_of("ij->i", true)).steps[0].kind == step_kind::reduce);
   STATIC_REQUIRE(root(plan_of("ij->j", true)).steps[0].kind == step_kind::reduce_outer);
-  // ijk->j: sum k (innermost, RowMajor), materialise, then sum i as the outermost axis.
+  // ijk->j: k (innermost, RowMajor) and i (outermost) around the kept j: one pass.
   constexpr auto p = plan_of("ijk->j", true);
-  STATIC_REQUIRE(root(p).num_steps == 3);
-  STATIC_REQUIRE(root(p).steps[0].kind == step_kind::reduce);
-  STATIC_REQUIRE(root(p).steps[0].axes[0] == 2);
-  STATIC_REQUIRE(root(p).steps[1].kind == step_kind::eval);
-  STATIC_REQUIRE(root(p).steps[2].kind == step_kind::reduce_outer);
+  STATIC_REQUIRE(root(p).num_steps == 1);
+  STATIC_REQUIRE(root(p).steps[0].kind == step_kind::reduce_outer);
+  // ijkl->ik: sum l (innermost), materialise the smaller result, then sum j between kept axes.
+  constexpr auto q = plan_of("ijkl->ik", true);
+  STATIC_REQUIRE(root(q).num_steps == 3);
+  STATIC_REQUIRE(root(q).steps[0].kind == step_kind::reduce);
+  STATIC_REQUIRE(root(q).steps[0].axes[0] == 3);
+  STATIC_REQUIRE(root(q).steps[1].kind == step_kind::eval);
+  STATIC_REQUIRE(root(q).steps[2].kind == step_kind::reduce);
   // A summed label between kept ones stays one Eigen reduction.
   STATIC_REQUIRE(root(plan_of("ijk->ik")).steps[0].kind == step_kind::reduce);
 }

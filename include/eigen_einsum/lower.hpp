@@ -43,13 +43,15 @@ auto diagonal_of(const E& e, std::index_sequence<I...>) {
   return diagonal<P::value.nodes[N].steps[S].axes[I]...>(e);
 }
 
-/// Sums the outermost axes of `e` away: a (kept, summed) matrix in memory order, summed row by
-/// row (TensorOuterSumOp); Eigen's reduction over outer axes strides through memory instead.
+/// Sums away the axes of `e` around its kept block, viewed in memory order as an
+/// (inner, kept, outer) tensor, in one pass (TensorOuterSumOp); Eigen's reduction over outer
+/// axes strides through memory instead.
 template <int KeptRank, class E>
-auto sum_outer(const E& e, Index kept, Index summed, const Eigen::DSizes<Index, KeptRank>& shape) {
+auto sum_outer(const E& e, Index inner, Index kept, Index outer,
+               const Eigen::DSizes<Index, KeptRank>& shape) {
   constexpr bool col_major = Eigen::internal::traits<E>::Layout == Eigen::ColMajor;
-  const auto sums = outer_sum(e.reshape(col_major ? Eigen::DSizes<Index, 2>(kept, summed)
-                                                  : Eigen::DSizes<Index, 2>(summed, kept)));
+  const auto sums = outer_sum(e.reshape(col_major ? Eigen::DSizes<Index, 3>(inner, kept, outer)
+                                                  : Eigen::DSizes<Index, 3>(outer, kept, inner)));
   if constexpr (KeptRank == 1) {
     return sums;
   } else {
@@ -73,19 +75,25 @@ auto apply_steps(const E& e, const label_extents& extent) {
     } else if constexpr (s.kind == step_kind::reduce) {
       return apply_steps<P, N, S + 1>(e.sum(index_list_of<P, N, S>(axes)), extent);
     } else if constexpr (s.kind == step_kind::reduce_outer) {
+      constexpr bool col_major = Eigen::internal::traits<E>::Layout == Eigen::ColMajor;
       const term& from = S == 0 ? n.joined : n.steps[S - 1].result;
       Eigen::DSizes<Index, s.result.size> shape;
-      Index kept = 1, summed = 1;
-      for (int i = 0, j = 0; i < from.size; ++i) {
+      Index inner = 1, kept = 1, outer = 1;
+      bool kept_seen = false;
+      for (int k = 0; k < from.size; ++k) {
+        // Walk from the innermost axis outwards: summed axes before the kept block are inner.
+        const int i = col_major ? k : from.size - 1 - k;
         const Index x = extent[from.labels[i]];
-        if (s.result.find(from.labels[i]) >= 0) {
-          shape[j++] = x;
+        const int j = s.result.find(from.labels[i]);
+        if (j >= 0) {
+          shape[j] = x;
           kept *= x;
+          kept_seen = true;
         } else {
-          summed *= x;
+          (kept_seen ? outer : inner) *= x;
         }
       }
-      return apply_steps<P, N, S + 1>(sum_outer(e, kept, summed, shape), extent);
+      return apply_steps<P, N, S + 1>(sum_outer(e, inner, kept, outer, shape), extent);
     } else if constexpr (s.kind == step_kind::shuffle) {
       return apply_steps<P, N, S + 1>(e.shuffle(shuffle_of<P, N, S>(axes)), extent);
     } else if constexpr (s.kind == step_kind::expand) {

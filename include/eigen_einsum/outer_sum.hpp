@@ -11,9 +11,9 @@
 
 namespace eigen_einsum {
 
-/// Sums a rank-2 expression over its outer axis (in memory): axis 1 in ColMajor, axis 0 in
-/// RowMajor, leaving a rank-1 expression over the inner axis. Rows are added in memory order,
-/// a packet at a time; the result materialises (into the destination when it is the whole
+/// Sums a rank-3 expression, in memory order (inner, kept, outer), over its inner and outer axes,
+/// leaving a rank-1 expression over the kept axis: one pass over the input in memory order, a
+/// packet at a time. The result materialises (into the destination when it is the whole
 /// right-hand side).
 template <class XprType>
 class TensorOuterSumOp;
@@ -82,11 +82,12 @@ protected:
   typename XprType::Nested m_xpr;
 };
 
-/// `outer_sum(m)`: for a ColMajor (k, r) matrix, the sum over r; for RowMajor (r, k), too.
+/// `outer_sum(t)`: for a ColMajor (i, j, k) tensor, the sum over i and k; for RowMajor
+/// (k, j, i), the same.
 template <class Xpr>
 TensorOuterSumOp<const Xpr> outer_sum(const Eigen::TensorBase<Xpr, Eigen::ReadOnlyAccessors>& m) {
-  static_assert(Eigen::internal::traits<Xpr>::NumDimensions == 2,
-                "einsum: outer_sum takes a rank-2 expression");
+  static_assert(Eigen::internal::traits<Xpr>::NumDimensions == 3,
+                "einsum: outer_sum takes a rank-3 expression");
   return TensorOuterSumOp<const Xpr>(static_cast<const Xpr&>(m));
 }
 
@@ -123,8 +124,9 @@ struct TensorEvaluator<const eigen_einsum::TensorOuterSumOp<ArgType>, Device> {
   TensorEvaluator(const XprType& op, const Device& device)
       : m_impl(op.expression(), device), m_device(device) {
     const bool col_major = static_cast<int>(Layout) == static_cast<int>(ColMajor);
-    m_kept = m_impl.dimensions()[col_major ? 0 : 1];
-    m_summed = m_impl.dimensions()[col_major ? 1 : 0];
+    m_inner = m_impl.dimensions()[col_major ? 0 : 2];
+    m_kept = m_impl.dimensions()[1];
+    m_summed = m_impl.dimensions()[col_major ? 2 : 0];
     m_dimensions[0] = m_kept;
   }
 
@@ -140,8 +142,9 @@ struct TensorEvaluator<const eigen_einsum::TensorOuterSumOp<ArgType>, Device> {
     auto sum_columns = [this, out](Index first, Index last) { sum(out, first, last); };
     if constexpr (eigen_einsum::detail::has_parallel_for_range<Device>::value) {
       // Each task owns a slice of the result and reads its columns of every row.
-      const TensorOpCost cost(double(m_summed) * sizeof(Scalar), sizeof(Scalar),
-                              double(m_summed) * TensorOpCost::AddCost<Scalar>());
+      const double reads = double(m_summed) * double(m_inner);
+      const TensorOpCost cost(reads * sizeof(Scalar), sizeof(Scalar),
+                              reads * TensorOpCost::AddCost<Scalar>());
       m_device.parallelFor(m_kept, cost, sum_columns);
     } else {
       sum_columns(0, m_kept);
@@ -171,8 +174,47 @@ struct TensorEvaluator<const eigen_einsum::TensorOuterSumOp<ArgType>, Device> {
   EvaluatorPointerType data() const { return m_buffer; }
 
 private:
-  /// out[first, last) = the sum over rows of the input's columns [first, last).
+  /// out[first, last) = the sums for kept indices [first, last).
   void sum(Scalar* out, Index first, Index last) const {
+    if (m_inner > 1) {
+      sum_blocks(out, first, last);
+    } else {
+      sum_rows(out, first, last);
+    }
+  }
+
+  /// With inner axes: each kept index adds a contiguous block of m_inner values per outer index,
+  /// visited in memory order.
+  void sum_blocks(Scalar* out, Index first, Index last) const {
+    for (Index j = first; j < last; ++j) {
+      out[j] = Scalar(0);
+    }
+    for (Index r = 0; r < m_summed; ++r) {
+      for (Index j = first; j < last; ++j) {
+        const Index base = (r * m_kept + j) * m_inner;
+        Scalar total(0);
+        Index i = 0;
+        if constexpr (PacketAccess && Input::PacketAccess) {
+          if (m_inner >= 2 * PacketSize) {
+            PacketReturnType a = m_impl.template packet<Unaligned>(base);
+            PacketReturnType b = m_impl.template packet<Unaligned>(base + PacketSize);
+            for (i = 2 * PacketSize; i + 2 * PacketSize <= m_inner; i += 2 * PacketSize) {
+              a = internal::padd(a, m_impl.template packet<Unaligned>(base + i));
+              b = internal::padd(b, m_impl.template packet<Unaligned>(base + i + PacketSize));
+            }
+            total = internal::predux(internal::padd(a, b));
+          }
+        }
+        for (; i < m_inner; ++i) {
+          total += m_impl.coeff(base + i);
+        }
+        out[j] += total;
+      }
+    }
+  }
+
+  /// Without inner axes: out[first, last) is the sum of the input's rows, sliced to the range.
+  void sum_rows(Scalar* out, Index first, Index last) const {
     const Index vectorized_end = PacketAccess && Input::PacketAccess
                                      ? first + (last - first) / PacketSize * PacketSize
                                      : first;
@@ -216,6 +258,7 @@ private:
   Input m_impl;
   const Device& m_device;
   Dimensions m_dimensions;
+  Index m_inner = 0;
   Index m_kept = 0;
   Index m_summed = 0;
   Scalar* m_buffer = nullptr;

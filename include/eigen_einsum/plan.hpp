@@ -12,7 +12,8 @@ enum class step_kind {
   trace,        // sum a diagonal label away: axes = the positions of the label
   diagonal,     // keep diagonal labels once: axes[i] = result position of input axis i
   reduce,       // sum labels away with Eigen's reduction: axes = the positions summed
-  reduce_outer, // sum the outermost axes (in memory) away, row by row (TensorOuterSumOp)
+  reduce_outer, // sum the innermost and outermost axes (in memory) around a block of kept axes
+                // away in one pass (TensorOuterSumOp)
   shuffle,      // permute: result axis i is input axis axes[i]
   expand,       // reshape and broadcast to `result`, which holds the input labels in order and more
   eval // materialise, so a consumer reading coefficients many times does not recompute them
@@ -120,8 +121,8 @@ constexpr int inner(int k, int rank, bool row_major) {
 }
 
 /// Sums away the axes flagged in `reduced`. Eigen's reduction is fast over the innermost axes
-/// and slow over outer ones, so: innermost run first (then materialise the smaller result), and
-/// an outermost run with TensorOuterSumOp.
+/// and slow over outer ones, so: axes around one block of kept axes in one pass with
+/// TensorOuterSumOp; otherwise the innermost run first (then materialise the smaller result).
 constexpr void add_reduce(node& n, const bool* reduced, bool row_major) {
   const term& t = n.result();
   int count = 0;
@@ -135,13 +136,15 @@ constexpr void add_reduce(node& n, const bool* reduced, bool row_major) {
   while (run < t.size && reduced[inner(run, t.size, row_major)]) {
     ++run;
   }
+  int outer = 0;
+  while (outer < t.size && reduced[inner(t.size - 1 - outer, t.size, row_major)]) {
+    ++outer;
+  }
   step s{step_kind::reduce};
-  if (run == 0 || run == count) {
-    int outer = 0;
-    while (outer < t.size && reduced[inner(t.size - 1 - outer, t.size, row_major)]) {
-      ++outer;
-    }
-    s.kind = run == 0 && outer == count ? step_kind::reduce_outer : step_kind::reduce;
+  // Summed axes all outside one block of kept axes: one pass, rows of that block added up.
+  const bool around_kept = outer > 0 && run + outer == count && count < t.size;
+  if (run == 0 || run == count || around_kept) {
+    s.kind = around_kept ? step_kind::reduce_outer : step_kind::reduce;
     for (int i = 0; i < t.size; ++i) {
       if (reduced[i]) {
         s.axes[s.num_axes++] = static_cast<signed char>(i);
