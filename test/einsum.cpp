@@ -142,6 +142,15 @@ TEMPLATE_TEST_CASE("einsum: odd extents", "[einsum]", (config<float, Eigen::ColM
   CHECK_EINSUM("ii->i", one);
   CHECK_EINSUM("ii->", one);
   CHECK_EINSUM("ij,jk->ik", one, one);
+  // Outer sums over more rows than one pass adds (8), with extents no packet divides.
+  const auto tall = random_tensor<S, 2, L>({37, 13}, 5);
+  const auto wide = random_tensor<S, 2, L>({13, 37}, 6);
+  const auto block = random_tensor<S, 3, L>({9, 13, 35}, 7);
+  CHECK_EINSUM("ij->j", tall);
+  CHECK_EINSUM("ij->i", tall);
+  CHECK_EINSUM("ij->j", wide);
+  CHECK_EINSUM("ij->i", wide);
+  CHECK_EINSUM("ijk->j", block);
 }
 
 TEST_CASE("einsum: a large diagonal has the right extent", "[einsum]") {
