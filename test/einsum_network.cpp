@@ -7,6 +7,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <cmath>
+
 namespace {
 
 using eigen_einsum::einsum;
@@ -116,4 +118,16 @@ TEST_CASE("einsum: long chains use the greedy order", "[einsum][network]") {
     expected = next;
   }
   require_equal(chain26, to_dyn(expected));
+}
+
+TEST_CASE("einsum: 52 operands, every label a-z A-Z", "[einsum][network]") {
+  // A ring: the trace of the 52nd power of m, whose eigenvalues are 0.75 and 0.25.
+  Eigen::Tensor<double, 2> m(2, 2);
+  m.setValues({{0.5, 0.25}, {0.25, 0.5}});
+  const Eigen::Tensor<double, 0> ring =
+      einsum<"ab,bc,cd,de,ef,fg,gh,hi,ij,jk,kl,lm,mn,no,op,pq,qr,rs,st,tu,uv,vw,wx,xy,yz,zA,AB,BC,"
+             "CD,DE,EF,FG,GH,HI,IJ,JK,KL,LM,MN,NO,OP,PQ,QR,RS,ST,TU,UV,VW,WX,XY,YZ,Za->">(
+          m, m, m, m, m, m, m, m, m, m, m, m, m, m, m, m, m, m, m, m, m, m, m, m, m, m, m, m, m, m,
+          m, m, m, m, m, m, m, m, m, m, m, m, m, m, m, m, m, m, m, m, m, m);
+  REQUIRE(ring() == Approx(std::pow(0.75, 52) + std::pow(0.25, 52)).epsilon(1e-12));
 }

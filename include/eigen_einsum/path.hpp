@@ -255,26 +255,34 @@ constexpr contraction_path greedy_path(const label_sets& l, const label_sizes& x
                                        double memory_limit) {
   contraction_path path{};
   label_set terms[max_operands] = {};
+  double sizes[max_operands] = {};
   int count = l.count;
   for (int k = 0; k < count; ++k) {
     terms[k] = l.operand[k];
+    sizes[k] = size_of(terms[k], x);
   }
   while (count > 1) {
+    // Labels in at least one, two, three terms: a pair's result keeps a label of one of them
+    // that some third term (or the output) also has. O(1) per pair keeps 52 operands cheap.
+    label_set one = 0, two = 0, three = 0;
+    for (int k = 0; k < count; ++k) {
+      three |= two & terms[k];
+      two |= one & terms[k];
+      one |= terms[k];
+    }
     int bi = 0, bj = 1;
     double best_score = 0, best_flops = 0;
     int best_rank = 4; // 0: shares labels and fits, 1: fits, 2: shares, 3: neither
     for (int i = 0; i < count; ++i) {
       for (int j = i + 1; j < count; ++j) {
-        label_set later = l.output;
-        for (int k = 0; k < count; ++k) {
-          later |= k != i && k != j ? terms[k] : 0;
-        }
+        const label_set both = terms[i] & terms[j];
         const label_set involved = terms[i] | terms[j];
-        const label_set result = involved & later;
+        const label_set result =
+            involved & (l.output | (both & three) | ((terms[i] ^ terms[j]) & two));
         const double size = size_of(result, x);
-        const double score = size - size_of(terms[i], x) - size_of(terms[j], x);
+        const double score = size - sizes[i] - sizes[j];
         const double flops = flop_count(involved, result != involved, 2, x);
-        const int rank = ((terms[i] & terms[j]) != 0 ? 0 : 2) + (size <= memory_limit ? 0 : 1);
+        const int rank = (both != 0 ? 0 : 2) + (size <= memory_limit ? 0 : 1);
         if (rank < best_rank ||
             (rank == best_rank &&
              (score < best_score || (score == best_score && flops < best_flops)))) {
@@ -286,22 +294,23 @@ constexpr contraction_path greedy_path(const label_sets& l, const label_sizes& x
         }
       }
     }
-    label_set later = l.output;
-    for (int k = 0; k < count; ++k) {
-      later |= k != bi && k != bj ? terms[k] : 0;
-    }
-    const label_set result = (terms[bi] | terms[bj]) & later;
+    const label_set both = terms[bi] & terms[bj];
+    const label_set result =
+        (terms[bi] | terms[bj]) & (l.output | (both & three) | ((terms[bi] ^ terms[bj]) & two));
     path.pairs[path.num_steps][0] = bi;
     path.pairs[path.num_steps++][1] = bj;
     for (int k = bj; k + 1 < count; ++k) {
       terms[k] = terms[k + 1];
+      sizes[k] = sizes[k + 1];
     }
     --count;
     for (int k = bi; k + 1 < count; ++k) {
       terms[k] = terms[k + 1];
+      sizes[k] = sizes[k + 1];
     }
     --count;
-    terms[count++] = result;
+    terms[count] = result;
+    sizes[count++] = size_of(result, x);
   }
   return path;
 }
