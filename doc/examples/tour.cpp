@@ -102,6 +102,16 @@ int main() {
   title("ij,jk->ik", "times 2, plus 1, in one expression");
   print("result", einsum<"ij,jk->ik">(a, b) * 2 + 1);
 
+  std::cout << "\nBatch labels (in both operands and the output) make a batched contraction:\n";
+  Eigen::Tensor<int, 3> x(2, 2, 3), y(2, 3, 2);
+  x.setValues({{{1, 2, 3}, {4, 5, 6}}, {{1, 0, 0}, {0, 1, 0}}});
+  y.setValues({{{1, 0}, {0, 1}, {1, 1}}, {{2, 3}, {4, 5}, {6, 7}}});
+  title("bij,bjk->bik", "one matrix product per batch index b");
+  const Eigen::Tensor<int, 3> xy = einsum<"bij,bjk->bik">(x, y);
+  for (Eigen::Index b = 0; b < 2; ++b) {
+    print("result(b = " + std::to_string(b) + ")", xy.chip(b, 0));
+  }
+
   std::cout << "\nThree or more operands are contracted pairwise, in the order with the fewest "
                "FLOPs:\n";
   Eigen::Tensor<int, 2> tall(100, 2), wide(2, 100);
