@@ -6,6 +6,7 @@
 
 #include "config.hpp"
 
+#include <functional>
 #include <type_traits>
 #include <utility>
 
@@ -25,7 +26,8 @@ struct has_parallel_for_range : std::false_type {};
 template <class Device>
 struct has_parallel_for_range<
     Device, std::void_t<decltype(std::declval<const Device&>().parallelFor(
-                Eigen::Index(1), Eigen::TensorOpCost(), [](Eigen::Index, Eigen::Index) {}))>>
+                Eigen::Index(1), Eigen::TensorOpCost(),
+                std::declval<std::function<void(Eigen::Index, Eigen::Index)>>()))>>
     : std::true_type {};
 
 } // namespace detail
