@@ -7,6 +7,8 @@
 // axes. It materialises like Eigen's TensorContractionOp; the operands and the output are copied
 // (permuted) only where the plan below cannot use them in place.
 
+#include "detail/device.hpp"
+
 #include <unsupported/Eigen/CXX11/Tensor>
 
 #include <cstddef>
@@ -276,15 +278,6 @@ struct batch_contraction_plans_for {
   static constexpr batch_contraction_plans value =
       make_batch_contraction_plans(Spec::value, RowMajor, LhsRaw, RhsRaw);
 };
-
-/// Devices that run work on several threads (ThreadPoolDevice) provide parallelFor.
-template <class Device, class = void>
-struct has_parallel_for : std::false_type {};
-template <class Device>
-struct has_parallel_for<Device, std::void_t<decltype(std::declval<const Device&>().parallelFor(
-                                    Eigen::Index(0), Eigen::TensorOpCost(),
-                                    std::function<void(Eigen::Index, Eigen::Index)>()))>>
-    : std::true_type {};
 
 } // namespace eigen_einsum::detail
 

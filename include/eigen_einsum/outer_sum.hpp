@@ -5,6 +5,7 @@
 #define EIGEN_EINSUM_OUTER_SUM_HPP
 
 #include "config.hpp"
+#include "detail/device.hpp"
 
 #include <functional>
 #include <type_traits>
@@ -19,18 +20,6 @@ namespace eigen_einsum {
 template <class XprType>
 class TensorOuterSumOp;
 
-namespace detail {
-
-template <class Device, class = void>
-struct has_parallel_for_range : std::false_type {};
-template <class Device>
-struct has_parallel_for_range<
-    Device, std::void_t<decltype(std::declval<const Device&>().parallelFor(
-                Eigen::Index(1), Eigen::TensorOpCost(),
-                std::declval<std::function<void(Eigen::Index, Eigen::Index)>>()))>>
-    : std::true_type {};
-
-} // namespace detail
 } // namespace eigen_einsum
 
 namespace Eigen::internal {
@@ -142,7 +131,7 @@ struct TensorEvaluator<const eigen_einsum::TensorOuterSumOp<ArgType>, Device> {
       out = m_buffer;
     }
     auto sum_columns = [this, out](Index first, Index last) { sum(out, first, last); };
-    if constexpr (eigen_einsum::detail::has_parallel_for_range<Device>::value) {
+    if constexpr (eigen_einsum::detail::has_parallel_for<Device>::value) {
       // Each task owns a slice of the result and reads its columns of every row.
       const double reads = double(m_summed) * double(m_inner);
       const TensorOpCost cost(reads * sizeof(Scalar), sizeof(Scalar),
