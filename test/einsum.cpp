@@ -125,6 +125,47 @@ TEMPLATE_TEST_CASE("einsum: every lowering matches the naive loops", "[einsum]",
   CHECK_EINSUM("i,i", v, v);
 }
 
+TEMPLATE_TEST_CASE("einsum: '...' and broadcasting match the naive loops", "[einsum]",
+                   (config<float, Eigen::ColMajor>), (config<double, Eigen::RowMajor>),
+                   (config<int, Eigen::ColMajor>),
+                   (config<std::complex<double>, Eigen::RowMajor>)) {
+  using S = typename TestType::scalar;
+  constexpr int L = TestType::layout;
+  const auto a = random_tensor<S, 3, L>({5, 2, 3}, 1);
+  const auto b = random_tensor<S, 2, L>({3, 4}, 2);
+  const auto b5 = random_tensor<S, 3, L>({5, 3, 4}, 3);
+  const auto b1 = random_tensor<S, 3, L>({1, 3, 4}, 4);
+  const auto r13 = random_tensor<S, 2, L>({1, 3}, 5);
+  const auto r53 = random_tensor<S, 2, L>({5, 3}, 6);
+  const auto d = random_tensor<S, 3, L>({4, 1, 3}, 7);
+  const auto c4 = random_tensor<S, 4, L>({2, 5, 6, 3}, 8);
+  const auto v = random_tensor<S, 1, L>({3}, 9);
+  const auto s = random_tensor<S, 0, L>({}, 10);
+  // '...' at the start, middle and end, in the output anywhere, implicit output first.
+  CHECK_EINSUM("...ij,jk->...ik", a, b);
+  CHECK_EINSUM("...ij,...jk->...ik", a, b5);
+  CHECK_EINSUM("...ij,...jk", a, b5);
+  CHECK_EINSUM("...ij", a);
+  CHECK_EINSUM("i...j", c4);
+  CHECK_EINSUM("i...j->...ij", c4);
+  CHECK_EINSUM("i...j->j...i", c4);
+  CHECK_EINSUM("ij...->...", c4);
+  CHECK_EINSUM("ij->...ij", b);
+  CHECK_EINSUM("i...->...", v);
+  CHECK_EINSUM("...->...", s);
+  CHECK_EINSUM("...,...->...", a, v);
+  // Dimensions under '...' left out of an explicit output are summed.
+  CHECK_EINSUM("...ij->ij", a);
+  CHECK_EINSUM("...ij,...jk->ik", a, b5);
+  // Extent 1 broadcasts, on either side, with different counts of dimensions.
+  CHECK_EINSUM("...ij,...jk->...ik", a, b1);
+  CHECK_EINSUM("...i,...i", r13, r53);
+  CHECK_EINSUM("...i,...i", r53, r13);
+  CHECK_EINSUM("...i,...i->...", d, r53);
+  CHECK_EINSUM("...i,...i->i", d, r53);
+  CHECK_EINSUM("...i,...i,...->...", d, r53, d.chip(0, 2));
+}
+
 TEMPLATE_TEST_CASE("einsum: odd extents", "[einsum]", (config<float, Eigen::ColMajor>),
                    (config<int, Eigen::RowMajor>)) {
   using S = typename TestType::scalar;
@@ -233,4 +274,10 @@ TEST_CASE("einsum: extents that disagree throw shape_error before writing", "[ei
   REQUIRE_THROWS_WITH(EINSUM("ii->i", a),
                       "einsum: label 'i' has extent 2 in operand 0 but 3 in operand 0");
   REQUIRE(dst(0, 0) == 7.f);
+  const auto r = random_tensor<float, 3, Eigen::ColMajor>({2, 3, 4}, 3);
+  const auto q = random_tensor<float, 3, Eigen::ColMajor>({3, 4, 5}, 4);
+  REQUIRE_THROWS_WITH(EINSUM("...ij,...jk", r, q),
+                      "einsum: the dimensions under '...' do not broadcast: axis 0 of operand 0 "
+                      "has extent 2 but axis 0 of operand 1 has extent 3, and only extent 1 "
+                      "broadcasts");
 }

@@ -149,3 +149,27 @@ TEST_CASE("plan: plans do not depend on label names", "[plan]") {
   STATIC_REQUIRE(same_plan(plan_of("ij,jk->ik"), plan_of("xy,yz->xz")));
   STATIC_REQUIRE(!same_plan(plan_of("ij,jk->ik"), plan_of("ij,jk->ki")));
 }
+
+TEST_CASE("plan: labels from '...' shared with another operand broadcast first", "[plan]") {
+  // "...ij,...jk->...ik" once '...' became A: A broadcasts in both operands, per call.
+  constexpr plan<3> p = [] {
+    subscript s = parse("Aij,Ajk->Aik", 12);
+    s.ellipsis_labels.labels[s.ellipsis_labels.size++] = 'A';
+    return make_plan(s, false);
+  }();
+  STATIC_REQUIRE(p.nodes[0].num_steps == 1);
+  STATIC_REQUIRE(p.nodes[0].steps[0].kind == step_kind::broadcast);
+  STATIC_REQUIRE(p.nodes[0].steps[0].num_axes == 1);
+  STATIC_REQUIRE(p.nodes[0].steps[0].axes[0] == 0);
+  STATIC_REQUIRE(p.nodes[1].steps[0].kind == step_kind::broadcast);
+  STATIC_REQUIRE(root(p).kind == node_kind::batch_contract);
+  // In one operand only, a label from '...' never broadcasts.
+  constexpr plan<3> q = [] {
+    subscript s = parse("Aij,jk->Aik", 11);
+    s.ellipsis_labels.labels[s.ellipsis_labels.size++] = 'A';
+    return make_plan(s, false);
+  }();
+  STATIC_REQUIRE(q.nodes[0].num_steps == 0);
+  STATIC_REQUIRE(q.nodes[1].num_steps == 0);
+  STATIC_REQUIRE(root(q).kind == node_kind::contract);
+}

@@ -68,3 +68,88 @@ TEST_CASE("validate: extents of one label must agree", "[validate]") {
   REQUIRE_THROWS_WITH(check_extents(diag, a),
                       "einsum: label 'i' has extent 2 in operand 0 but 3 in operand 0");
 }
+
+namespace {
+
+constexpr subscript expanded(std::string_view text, const operand_facts& f) {
+  return expand_ellipsis(parse(text.data(), text.size()), f);
+}
+
+constexpr bool same(const term& t, std::string_view labels) {
+  if (t.size != static_cast<int>(labels.size()) || t.ellipsis >= 0) {
+    return false;
+  }
+  for (int i = 0; i < t.size; ++i) {
+    if (t.labels[i] != labels[static_cast<std::size_t>(i)]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+} // namespace
+
+TEST_CASE("validate: '...' becomes unused letters, aligned on the right", "[validate]") {
+  // "...ij,jk" for ranks 4 and 2: A and B (the first unused letters) for the two dimensions.
+  constexpr subscript s = expanded("...ij,jk", facts({4, 2}));
+  STATIC_REQUIRE(same(s.operands[0], "ABij"));
+  STATIC_REQUIRE(same(s.operands[1], "jk"));
+  STATIC_REQUIRE(same(s.output, "ABik"));
+  STATIC_REQUIRE(same(s.ellipsis_labels, "AB"));
+  // Fewer dimensions under one operand's '...' take the innermost letters; any position.
+  constexpr subscript t = expanded("i...,...->...i", facts({3, 1}));
+  STATIC_REQUIRE(same(t.operands[0], "iAB"));
+  STATIC_REQUIRE(same(t.operands[1], "B"));
+  STATIC_REQUIRE(same(t.output, "ABi"));
+  // An explicit output without '...' sums those dimensions; an empty '...' is allowed.
+  constexpr subscript u = expanded("...ij->ij", facts({3}));
+  STATIC_REQUIRE(same(u.operands[0], "Aij"));
+  STATIC_REQUIRE(same(u.output, "ij"));
+  constexpr subscript v = expanded("i...->...i", facts({1}));
+  STATIC_REQUIRE(same(v.operands[0], "i"));
+  STATIC_REQUIRE(same(v.output, "i"));
+  // Letters the subscript uses are skipped.
+  constexpr subscript w = expanded("A...,B", facts({2, 1}));
+  STATIC_REQUIRE(same(w.operands[0], "AC"));
+  STATIC_REQUIRE(same(w.output, "CAB"));
+}
+
+TEST_CASE("validate: '...' errors", "[validate]") {
+  constexpr auto more = check("ij...k", facts({2}));
+  STATIC_REQUIRE(more.kind == error_kind::more_labels_than_rank);
+  STATIC_REQUIRE(more.expected == 3);
+  STATIC_REQUIRE(more.got == 2);
+  STATIC_REQUIRE(check("ij...", facts({2})).kind == error_kind::none);
+  // Without '...' the subscript's length must equal the rank (numpy's two messages).
+  STATIC_REQUIRE(check("i", facts({2})).kind == error_kind::subscript_length_differs_from_rank);
+  // Beyond 32 labels in one operand or output subscript.
+  STATIC_REQUIRE(check("...", facts({33})).kind == error_kind::too_many_ellipsis_dimensions);
+  constexpr auto output =
+      check("abcdefghijklmnopqrst,...->abcdefghijklmnopqrst...", facts({20, 13}));
+  STATIC_REQUIRE(output.kind == error_kind::too_many_ellipsis_dimensions);
+  STATIC_REQUIRE(output.operand == -2);
+}
+
+TEST_CASE("validate: dimensions under '...' broadcast extent 1", "[validate]") {
+  constexpr auto s = expanded("...i,...i", facts({2, 3}));
+  const std::array<std::ptrdiff_t, 2> a{1, 3};
+  const std::array<std::ptrdiff_t, 3> b{4, 5, 3}, c{4, 1, 3}, bad{4, 2, 3};
+  const auto extent = check_extents(s, a, b);
+  REQUIRE(extent['A'] == 4);
+  REQUIRE(extent['B'] == 5);
+  REQUIRE(extent['i'] == 3);
+  REQUIRE(check_extents(s, a, c)['B'] == 1);
+  const std::array<std::ptrdiff_t, 2> five{5, 3};
+  REQUIRE(check_extents(s, five, c)['B'] == 5);
+  const std::array<std::ptrdiff_t, 2> three{3, 3};
+  REQUIRE_THROWS_WITH(check_extents(s, three, bad),
+                      "einsum: the dimensions under '...' do not broadcast: axis 0 of operand 0 "
+                      "has extent 3 but axis 1 of operand 1 has extent 2, and only extent 1 "
+                      "broadcasts");
+  // Labels do not broadcast; the message says where extent 1 does.
+  constexpr auto labels = parse("ij,jk", 5);
+  const std::array<std::ptrdiff_t, 2> one{2, 1}, wide{3, 4};
+  REQUIRE_THROWS_WITH(check_extents(labels, one, wide),
+                      "einsum: label 'j' has extent 1 in operand 0 but 3 in operand 1 (extent 1 "
+                      "broadcasts only under '...')");
+}

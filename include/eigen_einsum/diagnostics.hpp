@@ -36,6 +36,13 @@ template <int Count>
 struct operands_given {};
 
 template <int Count>
+struct ellipsis_dimensions {};
+template <int Count>
+struct unused_letters {};
+template <int Count>
+struct labels_in_output_subscript {};
+
+template <int Count>
 struct path_steps_needed {};
 template <int Count>
 struct path_steps_given {};
@@ -105,8 +112,16 @@ struct mixed_layouts {
                 "with .swap_layout() and reverse its operand subscript");
 };
 template <class... Details>
-struct ellipsis_not_supported_yet {
-  static_assert(always_false<Details...>, "einsum: ellipsis '...' is not supported yet");
+struct more_labels_than_rank {
+  static_assert(always_false<Details...>,
+                "einsum: an operand subscript with '...' has more labels than the operand's "
+                "rank; '...' stands for the dimensions its labels leave over");
+};
+template <class... Details>
+struct too_many_ellipsis_dimensions {
+  static_assert(always_false<Details...>,
+                "einsum: '...' stands for more dimensions than einsum can label (one unused "
+                "letter each, at most 32 labels per operand or output subscript)");
 };
 template <class... Details>
 struct invalid_path {

@@ -128,9 +128,11 @@ struct compiled {
   static constexpr validation check =
       validate(parsed, facts, option::explicit_path ? &option::path : nullptr);
   static constexpr bool ok = check.kind == error_kind::none;
+  /// The subscript with each '...' replaced by labels; what every later stage works on.
+  static constexpr subscript expanded = ok ? expand_ellipsis(parsed, facts) : parsed;
   static constexpr int num_operands = static_cast<int>(sizeof...(Ops));
   static constexpr int max_nodes = 2 * num_operands - 1;
-  static constexpr label_sets sets = sets_of(parsed);
+  static constexpr label_sets sets = sets_of(expanded);
   static constexpr bool all_static = (static_extents<Ops>::known && ...);
 
   /// The extents as FLOP weights, for operands whose extents are known at compile time.
@@ -138,8 +140,10 @@ struct compiled {
     label_sizes x{};
     int k = 0;
     auto add = [&](const auto& dims) {
-      for (int i = 0; i < parsed.operands[k].size; ++i) {
-        x.of[label_bit(parsed.operands[k].labels[i])] = static_cast<double>(dims[i]);
+      for (int i = 0; i < expanded.operands[k].size; ++i) {
+        // Under '...' an extent of 1 broadcasts to the others: the largest is the label's.
+        double& to = x.of[label_bit(expanded.operands[k].labels[i])];
+        to = static_cast<double>(dims[i]) > to ? static_cast<double>(dims[i]) : to;
       }
       ++k;
     };
@@ -178,34 +182,11 @@ struct compiled {
   template <int K>
   struct candidate {
     static constexpr plan<max_nodes> value =
-        ok ? make_plan<max_nodes>(parsed, facts.row_major, candidates.paths[K]) : plan<max_nodes>{};
+        ok ? make_plan<max_nodes>(expanded, facts.row_major, candidates.paths[K])
+           : plan<max_nodes>{};
     static constexpr int root = value.num_nodes - 1;
   };
 };
-
-template <class X, class = void>
-struct has_dimensions : std::false_type {};
-template <class X>
-struct has_dimensions<X, std::void_t<decltype(std::declval<const X&>().dimensions())>>
-    : std::true_type {};
-
-/// The extents of any Eigen tensor expression, without evaluating it.
-template <class X>
-std::array<Index, rank_of<X>> extents_of(const X& x) {
-  std::array<Index, rank_of<X>> e{};
-  if constexpr (has_dimensions<X>::value) {
-    for (int i = 0; i < rank_of<X>; ++i) {
-      e[i] = x.dimensions()[i];
-    }
-  } else {
-    const Eigen::DefaultDevice device;
-    const Eigen::TensorEvaluator<const X, Eigen::DefaultDevice> evaluator(x, device);
-    for (int i = 0; i < rank_of<X>; ++i) {
-      e[i] = evaluator.dimensions()[i];
-    }
-  }
-  return e;
-}
 
 template <class X>
 operand_t<X> by_value(X&& x) {
@@ -272,10 +253,10 @@ auto lower_candidates(const Tuple& ops, const label_extents& extent, std::index_
   if constexpr (sizeof...(K) == 1) {
     return lower_node<first, first::root>(ops, extent);
   } else {
-    constexpr int rank = C::parsed.output.size;
+    constexpr int rank = C::expanded.output.size;
     Eigen::DSizes<Index, rank> dimensions;
     for (int i = 0; i < rank; ++i) {
-      dimensions[i] = extent[C::parsed.output.labels[i]];
+      dimensions[i] = extent[C::expanded.output.labels[i]];
     }
     return TensorPathChoiceOp<decltype(lower_node<typename C::template candidate<K>,
                                                   C::template candidate<K>::root>(ops, extent))...>(
@@ -292,7 +273,7 @@ decltype(auto) einsum(Ops&&... ops) {
     raise_error<c>();
     return invalid_einsum{};
   } else {
-    const label_extents extent = check_extents(c::parsed, extents_of(ops)...);
+    const label_extents extent = check_extents(c::expanded, extents_of(ops)...);
     using first = typename c::template candidate<0>;
     constexpr const node& root = first::value.nodes[first::root];
     if constexpr (root.kind == node_kind::operand && root.num_steps == 0) {
@@ -318,9 +299,9 @@ path_info einsum_path(const Ops&... ops) {
     raise_error<c>();
     return path_info{};
   } else {
-    const label_extents extent = check_extents(c::parsed, extents_of(ops)...);
+    const label_extents extent = check_extents(c::expanded, extents_of(ops)...);
     const contraction_path& p = c::candidates.paths[chosen_path<c>(extent)];
-    return describe(c::parsed, p, sizes_of(extent), c::candidates.count);
+    return describe(c::expanded, p, sizes_of(extent), c::candidates.count);
   }
 }
 

@@ -59,6 +59,31 @@ auto sum_outer(const E& e, Index inner, Index kept, Index outer,
   }
 }
 
+template <class X, class = void>
+struct has_dimensions : std::false_type {};
+template <class X>
+struct has_dimensions<X, std::void_t<decltype(std::declval<const X&>().dimensions())>>
+    : std::true_type {};
+
+/// The extents of any Eigen tensor expression, without evaluating it.
+template <class X>
+std::array<Index, Eigen::internal::traits<X>::NumDimensions> extents_of(const X& x) {
+  constexpr int rank = Eigen::internal::traits<X>::NumDimensions;
+  std::array<Index, rank> e{};
+  if constexpr (has_dimensions<X>::value) {
+    for (int i = 0; i < rank; ++i) {
+      e[i] = x.dimensions()[i];
+    }
+  } else {
+    const Eigen::DefaultDevice device;
+    const Eigen::TensorEvaluator<const X, Eigen::DefaultDevice> evaluator(x, device);
+    for (int i = 0; i < rank; ++i) {
+      e[i] = evaluator.dimensions()[i];
+    }
+  }
+  return e;
+}
+
 /// Applies the unary steps S.. of node N to `e`.
 template <class P, int N, int S, class E>
 auto apply_steps(const E& e, const label_extents& extent) {
@@ -108,6 +133,17 @@ auto apply_steps(const E& e, const label_extents& extent) {
         factors[i] = kept ? 1 : extent[c];
       }
       return apply_steps<P, N, S + 1>(e.reshape(shape).broadcast(factors), extent);
+    } else if constexpr (s.kind == step_kind::broadcast) {
+      const auto dims = extents_of(e);
+      std::array<Index, Eigen::internal::traits<E>::NumDimensions> factors;
+      factors.fill(1);
+      for (int a = 0; a < s.num_axes; ++a) {
+        // Only an axis of extent 1 repeats; the extent check allows nothing else to differ.
+        if (dims[s.axes[a]] == 1) {
+          factors[s.axes[a]] = extent[s.result.labels[s.axes[a]]];
+        }
+      }
+      return apply_steps<P, N, S + 1>(e.broadcast(factors), extent);
     } else {
       return apply_steps<P, N, S + 1>(e.eval(), extent);
     }

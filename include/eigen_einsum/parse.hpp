@@ -60,6 +60,7 @@ struct subscript {
   term output = {};
   bool explicit_output = false;
   parse_error error = {};
+  term ellipsis_labels = {}; // set by expand_ellipsis: the labels '...' became, outermost first
 };
 
 constexpr bool is_label(char c) {

@@ -16,6 +16,7 @@ enum class step_kind {
                 // away in one pass (TensorOuterSumOp)
   shuffle,      // permute: result axis i is input axis axes[i]
   expand,       // reshape and broadcast to `result`, which holds the input labels in order and more
+  broadcast,    // axes under '...' that other operands share: extent 1 repeats to theirs, per call
   eval // materialise, so a consumer reading coefficients many times does not recompute them
 };
 
@@ -382,8 +383,8 @@ constexpr void add_pair(plan<MaxNodes>& p, int ia, int ib, const term& keep, boo
   r.joined = order;
 }
 
-/// Plans subscript `s` (validated: no ellipsis, ranks match) along `path`: each operand is
-/// prepared (diagonals, labels summed in it alone), then contracted pairwise.
+/// Plans subscript `s` (validated, '...' expanded) along `path`: each operand is prepared
+/// (broadcasts under '...', diagonals, labels summed in it alone), then contracted pairwise.
 template <int MaxNodes>
 constexpr plan<MaxNodes> make_plan(const subscript& s, bool row_major,
                                    const contraction_path& path) {
@@ -394,14 +395,25 @@ constexpr plan<MaxNodes> make_plan(const subscript& s, bool row_major,
     n.kind = node_kind::operand;
     n.operand = k;
     n.joined = s.operands[k];
-    auto needed = [&](char c) {
-      bool elsewhere = in(out, c);
+    auto shared = [&](char c) {
+      bool elsewhere = false;
       for (int j = 0; j < s.num_operands; ++j) {
         elsewhere = elsewhere || (j != k && in(s.operands[j], c));
       }
       return elsewhere;
     };
-    prepare(n, needed, row_major);
+    step b{step_kind::broadcast};
+    b.result = n.joined;
+    for (int i = 0; i < n.joined.size; ++i) {
+      if (in(s.ellipsis_labels, n.joined.labels[i]) && shared(n.joined.labels[i])) {
+        b.axes[b.num_axes++] = static_cast<signed char>(i);
+      }
+    }
+    if (b.num_axes > 0) {
+      n.add(b);
+    }
+    prepare(
+        n, [&](char c) { return in(out, c) || shared(c); }, row_major);
   }
   if (s.num_operands == 1) {
     add_shuffle(p.nodes[0], out);

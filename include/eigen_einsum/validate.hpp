@@ -1,5 +1,6 @@
-// eigen-einsum stage 2: parsed subscript x operand types -> the first error, if any; and the
-// run-time check of extents.
+// eigen-einsum stage 2: parsed subscript x operand types -> the first error, if any; the
+// subscript with each '...' replaced by labels once ranks are known; and the run-time check of
+// extents, where dimensions under an ellipsis broadcast.
 #ifndef EIGEN_EINSUM_VALIDATE_HPP
 #define EIGEN_EINSUM_VALIDATE_HPP
 
@@ -33,7 +34,9 @@ enum class error_kind {
   output_label_not_in_any_input,
   mixed_scalar_types,
   mixed_layouts,
-  ellipsis_not_supported_yet,
+  more_labels_than_rank,        // an operand subscript with '...' has more labels than the rank
+  too_many_ellipsis_dimensions, // not enough unused letters, or a term beyond max_labels;
+                                // operand -1: letters, -2: the output's length
   invalid_path
 };
 
@@ -44,6 +47,34 @@ struct validation {
   int expected = 0;
   int got = 0;
 };
+
+/// The letters no operand or output subscript of `s` uses, in ASCII order.
+constexpr term unused_labels(const subscript& s) {
+  term unused{};
+  for (char c = 'A'; c <= 'z'; ++c) {
+    bool used = !is_label(c) || s.output.find(c) >= 0;
+    for (int k = 0; k < s.num_operands && !used; ++k) {
+      used = s.operands[k].find(c) >= 0;
+    }
+    if (!used && unused.size < max_labels) {
+      unused.labels[unused.size++] = c;
+    }
+  }
+  return unused;
+}
+
+/// How many dimensions the ellipses stand for: the most any operand's '...' covers (numpy
+/// aligns them on the right, so the others are the innermost of these).
+constexpr int ellipsis_rank(const subscript& s, const operand_facts& ops) {
+  int dims = 0;
+  for (int k = 0; k < s.num_operands; ++k) {
+    const term& t = s.operands[k];
+    if (t.ellipsis >= 0 && ops.rank[k] - t.size > dims) {
+      dims = ops.rank[k] - t.size;
+    }
+  }
+  return dims;
+}
 
 /// The first mistake in a subscript for these operands, in the order a reader would check; `path`
 /// is the user's explicit contraction order, if any.
@@ -56,18 +87,25 @@ constexpr validation validate(const subscript& s, const operand_facts& ops,
     return {error_kind::wrong_number_of_operands, 0, 0, s.num_operands, ops.count};
   }
   for (int k = 0; k < s.num_operands; ++k) {
-    if (s.operands[k].ellipsis >= 0) {
-      return {error_kind::ellipsis_not_supported_yet, 0, k, 0, 0};
+    const term& t = s.operands[k];
+    if (t.ellipsis < 0 && t.size != ops.rank[k]) {
+      return {error_kind::subscript_length_differs_from_rank, 0, k, t.size, ops.rank[k]};
     }
-  }
-  if (s.output.ellipsis >= 0) {
-    return {error_kind::ellipsis_not_supported_yet, 0, -1, 0, 0};
+    if (t.ellipsis >= 0 && t.size > ops.rank[k]) {
+      return {error_kind::more_labels_than_rank, 0, k, t.size, ops.rank[k]};
+    }
   }
   for (int k = 0; k < s.num_operands; ++k) {
-    if (s.operands[k].size != ops.rank[k]) {
-      return {error_kind::subscript_length_differs_from_rank, 0, k, s.operands[k].size,
-              ops.rank[k]};
+    if (s.operands[k].ellipsis >= 0 && ops.rank[k] > max_labels) {
+      return {error_kind::too_many_ellipsis_dimensions, 0, k, max_labels, ops.rank[k]};
     }
+  }
+  const int dims = ellipsis_rank(s, ops);
+  if (dims > unused_labels(s).size) {
+    return {error_kind::too_many_ellipsis_dimensions, 0, -1, unused_labels(s).size, dims};
+  }
+  if (s.output.size + dims > max_labels) {
+    return {error_kind::too_many_ellipsis_dimensions, 0, -2, s.output.size, dims};
   }
   for (int i = 0; i < s.output.size; ++i) {
     bool found = false;
@@ -100,6 +138,41 @@ constexpr validation validate(const subscript& s, const operand_facts& ops,
     }
   }
   return {};
+}
+
+/// Copies `t` into `to`, the labels `dims[first..dims.size)` in place of its '...'.
+constexpr term expand_term(const term& t, const term& dims, int first) {
+  term to{};
+  for (int i = 0; i <= t.size; ++i) {
+    if (i == t.ellipsis) {
+      for (int d = first; d < dims.size; ++d) {
+        to.labels[to.size++] = dims.labels[d];
+      }
+    }
+    if (i < t.size) {
+      to.labels[to.size++] = t.labels[i];
+    }
+  }
+  return to;
+}
+
+/// `s` (validated) with each '...' replaced by unused letters, one per broadcast dimension and
+/// the same letter for the same dimension in every operand, aligned on the right as numpy does.
+/// An explicit output without '...' sums these dimensions away; the implicit output puts them
+/// first. Example: "...ij,jk" for ranks 4 and 2 becomes "ABij,jk->ABik".
+constexpr subscript expand_ellipsis(const subscript& s, const operand_facts& ops) {
+  subscript x = s;
+  const int dims = ellipsis_rank(s, ops);
+  const term unused = unused_labels(s);
+  for (int d = 0; d < dims; ++d) {
+    x.ellipsis_labels.labels[x.ellipsis_labels.size++] = unused.labels[d];
+  }
+  for (int k = 0; k < s.num_operands; ++k) {
+    const term& t = s.operands[k];
+    x.operands[k] = expand_term(t, x.ellipsis_labels, dims - (ops.rank[k] - t.size));
+  }
+  x.output = expand_term(s.output, x.ellipsis_labels, 0);
+  return x;
 }
 
 /// Instantiates the one diagnostic that names the mistake `C::check` (parse errors in
@@ -135,8 +208,17 @@ constexpr void raise_error() {
     (void)sizeof(mixed_scalar_types<operand<V.operand>>);
   } else if constexpr (V.kind == error_kind::mixed_layouts) {
     (void)sizeof(mixed_layouts<operand<V.operand>>);
-  } else if constexpr (V.kind == error_kind::ellipsis_not_supported_yet) {
-    (void)sizeof(ellipsis_not_supported_yet<operand<V.operand>>);
+  } else if constexpr (V.kind == error_kind::more_labels_than_rank) {
+    (void)sizeof(more_labels_than_rank<operand<V.operand>, labels_in_operand_subscript<V.expected>,
+                                       operand_rank<V.got>>);
+  } else if constexpr (V.kind == error_kind::too_many_ellipsis_dimensions && V.operand == -1) {
+    (void)sizeof(
+        too_many_ellipsis_dimensions<ellipsis_dimensions<V.got>, unused_letters<V.expected>>);
+  } else if constexpr (V.kind == error_kind::too_many_ellipsis_dimensions && V.operand == -2) {
+    (void)sizeof(too_many_ellipsis_dimensions<ellipsis_dimensions<V.got>,
+                                              labels_in_output_subscript<V.expected>>);
+  } else if constexpr (V.kind == error_kind::too_many_ellipsis_dimensions) {
+    (void)sizeof(too_many_ellipsis_dimensions<operand<V.operand>, operand_rank<V.got>>);
   } else if constexpr (V.kind == error_kind::invalid_path && V.operand < 0) {
     (void)sizeof(invalid_path<path_steps_needed<V.expected>, path_steps_given<V.got>>);
   } else if constexpr (V.kind == error_kind::invalid_path) {
@@ -156,30 +238,53 @@ struct label_extents {
 /// its own copy of the message building.
 [[noreturn]] inline void throw_extent_mismatch(char label, std::int64_t first, int first_operand,
                                                std::int64_t other, int other_operand) {
+  // numpy broadcasts extent 1 against any extent for every label; einsum only under '...'.
+  const char* hint = first == 1 || other == 1 ? " (extent 1 broadcasts only under '...')" : "";
   throw shape_error("einsum: label '" + std::string(1, label) + "' has extent " +
                     std::to_string(first) + " in operand " + std::to_string(first_operand) +
                     " but " + std::to_string(other) + " in operand " +
-                    std::to_string(other_operand));
+                    std::to_string(other_operand) + hint);
+}
+
+/// Throws the shape_error for a dimension under '...' that does not broadcast.
+[[noreturn]] inline void throw_broadcast_mismatch(int first_axis, std::int64_t first,
+                                                  int first_operand, int other_axis,
+                                                  std::int64_t other, int other_operand) {
+  throw shape_error("einsum: the dimensions under '...' do not broadcast: axis " +
+                    std::to_string(first_axis) + " of operand " + std::to_string(first_operand) +
+                    " has extent " + std::to_string(first) + " but axis " +
+                    std::to_string(other_axis) + " of operand " + std::to_string(other_operand) +
+                    " has extent " + std::to_string(other) + ", and only extent 1 broadcasts");
 }
 
 /// Checks that every label has one extent across all operands (diagonal labels included) and
-/// returns the extents; `dims[k]` points to operand k's extents. Throws shape_error naming the
-/// label, both operands and both extents.
+/// returns the extents; `dims[k]` points to operand k's extents. Labels standing for '...'
+/// broadcast: extent 1 takes the other operands' extent. Throws shape_error naming the label (or
+/// the axes under '...'), both operands and both extents.
 inline label_extents check_extent_arrays(const subscript& s, const std::ptrdiff_t* const* dims) {
   label_extents extent{};
-  signed char first_operand[52] = {}; // valid where `seen` has the label's bit
+  signed char first_operand[52] = {}, first_axis[52] = {}; // where `seen` has the label's bit
   std::uint64_t seen = 0;
   for (int k = 0; k < s.num_operands; ++k) {
     const term& t = s.operands[k];
     for (int i = 0; i < t.size; ++i) {
       const int slot = label_extents::slot(t.labels[i]);
       const std::int64_t n = dims[k][i];
-      if (!((seen >> slot) & 1)) {
+      const bool known = (seen >> slot) & 1;
+      if (known && extent.of[slot] == n) {
+        continue;
+      }
+      if (known && s.ellipsis_labels.find(t.labels[i]) < 0) {
+        throw_extent_mismatch(t.labels[i], extent.of[slot], first_operand[slot], n, k);
+      }
+      if (known && n != 1 && extent.of[slot] != 1) {
+        throw_broadcast_mismatch(first_axis[slot], extent.of[slot], first_operand[slot], i, n, k);
+      }
+      if (!known || n != 1) {
         seen |= std::uint64_t{1} << slot;
         first_operand[slot] = static_cast<signed char>(k);
+        first_axis[slot] = static_cast<signed char>(i);
         extent.of[slot] = n;
-      } else if (extent.of[slot] != n) {
-        throw_extent_mismatch(t.labels[i], extent.of[slot], first_operand[slot], n, k);
       }
     }
   }

@@ -7,10 +7,12 @@
 #ifdef EIGEN_EINSUM_FAILTEST_KO
 #define EIGEN_EINSUM_FAILTEST_B b
 #else
-#define EIGEN_EINSUM_FAILTEST_B Eigen::Tensor<float, 2>(b.swap_layout().shuffle(std::array<int, 2>{1, 0}))
+#define EIGEN_EINSUM_FAILTEST_B                                                                    \
+  Eigen::Tensor<float, 2>(b.swap_layout().shuffle(std::array<int, 2>{1, 0}))
 #endif
 int main() {
-  Eigen::Tensor<float, 2> a(2, 3); Eigen::Tensor<float, 2, Eigen::RowMajor> b(3, 4);
+  Eigen::Tensor<float, 2> a(2, 3);
+  Eigen::Tensor<float, 2, Eigen::RowMajor> b(3, 4);
 #ifdef EIGEN_EINSUM_FAILTEST_KO
   static constexpr eigen_einsum::fixed_string subscript{"ij,jk->ik"};
 #else

@@ -10,7 +10,8 @@
 #define EIGEN_EINSUM_FAILTEST_B b.cast<float>()
 #endif
 int main() {
-  Eigen::Tensor<float, 2> a(2, 3); Eigen::Tensor<double, 2> b(3, 4);
+  Eigen::Tensor<float, 2> a(2, 3);
+  Eigen::Tensor<double, 2> b(3, 4);
 #ifdef EIGEN_EINSUM_FAILTEST_KO
   static constexpr eigen_einsum::fixed_string subscript{"ij,jk->ik"};
 #else
