@@ -178,11 +178,17 @@ struct compiled {
   /// Each candidate's steps as label sets, for the per-call choice.
   static constexpr std::array<path_cost, max_path_candidates> step_labels = make_step_labels();
 
-  /// The plan along candidate path K.
-  template <int K>
+  /// Whether a dimension under '...' may broadcast: then each path is planned twice, with the
+  /// broadcasts and without (Eigen's broadcast op costs 1.1-2.5x even where it repeats nothing).
+  static constexpr bool may_broadcast = ok && detail::may_broadcast(expanded);
+  static constexpr subscript unbroadcast = without_broadcast(expanded);
+
+  /// The plan along candidate path K, with the broadcasts under '...' or without.
+  template <int K, bool Broadcast = false>
   struct candidate {
     static constexpr plan<max_nodes> value =
-        ok ? make_plan<max_nodes>(expanded, facts.row_major, candidates.paths[K])
+        ok ? make_plan<max_nodes>(Broadcast ? expanded : unbroadcast, facts.row_major,
+                                  candidates.paths[K])
            : plan<max_nodes>{};
     static constexpr int root = value.num_nodes - 1;
   };
@@ -247,22 +253,30 @@ int chosen_path(const label_extents& extent) {
   }
 }
 
+template <class C, int K, class Tuple>
+auto lower_candidate(const Tuple& ops, const label_extents& extent) {
+  constexpr int path = K % C::candidates.count;
+  constexpr bool broadcast = K >= C::candidates.count;
+  using P = typename C::template candidate<path, broadcast>;
+  return lower_node<P, P::root>(ops, extent);
+}
+
+/// The einsum expression: the one plan, or a TensorPathChoiceOp over the candidate paths, each
+/// also planned with broadcasts under '...' when those may be needed.
 template <class C, class Tuple, std::size_t... K>
 auto lower_candidates(const Tuple& ops, const label_extents& extent, std::index_sequence<K...>) {
-  using first = typename C::template candidate<0>;
   if constexpr (sizeof...(K) == 1) {
-    return lower_node<first, first::root>(ops, extent);
+    return lower_candidate<C, 0>(ops, extent);
   } else {
     constexpr int rank = C::expanded.output.size;
     Eigen::DSizes<Index, rank> dimensions;
     for (int i = 0; i < rank; ++i) {
       dimensions[i] = extent[C::expanded.output.labels[i]];
     }
-    return TensorPathChoiceOp<decltype(lower_node<typename C::template candidate<K>,
-                                                  C::template candidate<K>::root>(ops, extent))...>(
-        chosen_path<C>(extent), dimensions,
-        lower_node<typename C::template candidate<K>, C::template candidate<K>::root>(ops,
-                                                                                      extent)...);
+    const int choice =
+        chosen_path<C>(extent) + (C::may_broadcast && extent.broadcasts ? C::candidates.count : 0);
+    return TensorPathChoiceOp<decltype(lower_candidate<C, int(K)>(ops, extent))...>(
+        choice, dimensions, lower_candidate<C, int(K)>(ops, extent)...);
   }
 }
 
@@ -285,8 +299,9 @@ decltype(auto) einsum(Ops&&... ops) {
         return by_value(std::forward<Ops>(ops)...);
       }
     } else {
+      constexpr int alternatives = c::candidates.count * (c::may_broadcast ? 2 : 1);
       return lower_candidates<c>(std::forward_as_tuple(ops...), extent,
-                                 std::make_index_sequence<std::size_t(c::candidates.count)>{});
+                                 std::make_index_sequence<std::size_t(alternatives)>{});
     }
   }
 }

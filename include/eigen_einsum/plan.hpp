@@ -463,6 +463,27 @@ constexpr plan<MaxNodes> make_plan(const subscript& s, bool row_major,
   return p;
 }
 
+/// Whether some label from '...' is in two operands, so that an extent 1 may broadcast.
+constexpr bool may_broadcast(const subscript& s) {
+  for (int d = 0; d < s.ellipsis_labels.size; ++d) {
+    int operands = 0;
+    for (int k = 0; k < s.num_operands; ++k) {
+      operands += in(s.operands[k], s.ellipsis_labels.labels[d]);
+    }
+    if (operands > 1) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/// `s` planned as if nothing broadcast: the plan for calls whose extents under '...' agree.
+constexpr subscript without_broadcast(const subscript& s) {
+  subscript x = s;
+  x.ellipsis_labels = term{};
+  return x;
+}
+
 /// The left-to-right path: operands 0 and 1, then that result with operand 2, and so on.
 constexpr contraction_path left_to_right(int num_operands) {
   contraction_path path{};

@@ -229,6 +229,7 @@ constexpr void raise_error() {
 /// Extent of each label, filled by check_extents: 'A'-'Z' at 0-25, 'a'-'z' at 26-51.
 struct label_extents {
   std::int64_t of[52] = {};
+  bool broadcasts = false; // some operand's extent-1 dimension under '...' repeats
 
   static constexpr int slot(char label) { return label >= 'a' ? 26 + (label - 'a') : label - 'A'; }
   constexpr std::int64_t operator[](char label) const { return of[slot(label)]; }
@@ -280,6 +281,7 @@ inline label_extents check_extent_arrays(const subscript& s, const std::ptrdiff_
       if (known && n != 1 && extent.of[slot] != 1) {
         throw_broadcast_mismatch(first_axis[slot], extent.of[slot], first_operand[slot], i, n, k);
       }
+      extent.broadcasts = extent.broadcasts || known;
       if (!known || n != 1) {
         seen |= std::uint64_t{1} << slot;
         first_operand[slot] = static_cast<signed char>(k);
