@@ -332,10 +332,12 @@ path_info einsum_path(const Ops&... ops) {
 /// three or more operands the contraction order has the fewest FLOPs (numpy's cost model): chosen
 /// at compile time for TensorFixedSize operands, else at run time among a few orders fixed at
 /// compile time. `Option` is eigen_einsum::path<...> (an explicit order) or memory_limit<N>.
+/// Subscripts follow numpy (doc/semantics.md), `...` included: `einsum<"...ij,...jk->...ik">`
+/// broadcasts extent-1 dimensions under `...`.
 /// Compile errors start with `einsum:` for a malformed subscript, a wrong number of operands, a
 /// subscript length that differs from an operand's rank, an output label in no operand
 /// subscript, mixed scalar types or layouts, or an invalid explicit path. Throws shape_error when
-/// a label's extents differ.
+/// a label's extents differ, or dimensions under `...` neither agree nor are 1.
 template <fixed_string Subscript, class Option = default_options, class... Ops>
 decltype(auto) einsum(Ops&&... ops) {
   return detail::einsum<detail::subscript_text<Subscript>, Option>(std::forward<Ops>(ops)...);
