@@ -112,6 +112,18 @@ int main() {
     print("result(b = " + std::to_string(b) + ")", xy.chip(b, 0));
   }
 
+  std::cout << "\nAn ellipsis '...' stands for the leading dimensions, as in numpy; extent 1 "
+               "under it broadcasts:\n";
+  title("...ij,jk->...ik", "the same matrix b applied to every matrix of x");
+  const Eigen::Tensor<int, 3> xb = einsum<"...ij,jk->...ik">(x, b);
+  for (Eigen::Index i = 0; i < 2; ++i) {
+    print("result(" + std::to_string(i) + ", ...)", xb.chip(i, 0));
+  }
+  Eigen::Tensor<int, 2> row(1, 3);
+  row.setValues({{1, 10, 100}});
+  title("...j,...j->...", "one row (extent 1) dotted with every row of a");
+  print("result", einsum<"...j,...j->...">(row, a));
+
   std::cout << "\nThree or more operands are contracted pairwise, in the order with the fewest "
                "FLOPs:\n";
   Eigen::Tensor<int, 2> tall(100, 2), wide(2, 100);
