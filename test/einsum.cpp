@@ -183,6 +183,24 @@ TEMPLATE_TEST_CASE("einsum: odd extents", "[einsum]", (config<float, Eigen::ColM
   CHECK_EINSUM("ii->i", one);
   CHECK_EINSUM("ii->", one);
   CHECK_EINSUM("ij,jk->ik", one, one);
+  // Zero extents where Eigen's own ops fail: GEMM blocking divides by a contracted extent of 0
+  // once an extent reaches 48; broadcast asserts on an input extent of 0.
+  const auto k0a = random_tensor<S, 2, L>({48, 0}, 8);
+  const auto k0b = random_tensor<S, 2, L>({0, 3}, 9);
+  const auto none = random_tensor<S, 1, L>({0}, 10);
+  const auto three = random_tensor<S, 1, L>({3}, 11);
+  const auto unit = random_tensor<S, 1, L>({1}, 12);
+  const auto scalar = random_tensor<S, 0, L>({}, 13);
+  CHECK_EINSUM("ij,jk->ik", k0a, k0b);
+  CHECK_EINSUM("i,j->ij", none, three);
+  CHECK_EINSUM("ij,j->ji", empty.shuffle(std::array<int, 2>{1, 0}), none);
+  CHECK_EINSUM("...,...->...", unit, none);
+  const Eigen::Tensor<S, 2, L> composed = EINSUM("ij,jk->ik", k0a, k0b) + S(1);
+  REQUIRE(composed(47, 2) == S(1));
+  // A 1-D broadcast of extent 1 (Eigen 3.4 returns garbage for it in ColMajor).
+  CHECK_EINSUM("i,->i", three, scalar);
+  CHECK_EINSUM(",i", scalar, three);
+  CHECK_EINSUM("...,...->...", unit, three);
   // Outer sums over more rows than one pass adds (8), with extents no packet divides.
   const auto tall = random_tensor<S, 2, L>({37, 13}, 5);
   const auto wide = random_tensor<S, 2, L>({13, 37}, 6);

@@ -192,6 +192,28 @@ struct compiled {
            : plan<max_nodes>{};
     static constexpr int root = value.num_nodes - 1;
   };
+
+  static constexpr bool any_static_zero() {
+    bool zero = false;
+    auto check = [&](const auto& dims) {
+      for (const auto d : dims) {
+        zero = zero || d == 0;
+      }
+    };
+    (check(static_extents<Ops>::value), ...);
+    return zero;
+  }
+  template <std::size_t... K>
+  static constexpr bool any_hazard(std::index_sequence<K...>) {
+    return (zero_extent_hazard(
+                candidate<int(K) % candidates.count, (int(K) >= candidates.count)>::value) ||
+            ...);
+  }
+  /// Whether a zero extent needs the guard: the result is then zeros (or empty) without
+  /// evaluating the plan, whose Eigen ops may fail on it (see zero_extent_hazard).
+  static constexpr bool guard_zeros =
+      ok && (!all_static || any_static_zero()) &&
+      any_hazard(std::make_index_sequence<std::size_t(candidates.count*(may_broadcast ? 2 : 1))>{});
 };
 
 template <class X>
@@ -262,10 +284,11 @@ auto lower_candidate(const Tuple& ops, const label_extents& extent) {
 }
 
 /// The einsum expression: the one plan, or a TensorPathChoiceOp over the candidate paths, each
-/// also planned with broadcasts under '...' when those may be needed.
+/// also planned with broadcasts under '...' when those may be needed, and guarding against zero
+/// extents where the plan's Eigen ops would fail on them.
 template <class C, class Tuple, std::size_t... K>
 auto lower_candidates(const Tuple& ops, const label_extents& extent, std::index_sequence<K...>) {
-  if constexpr (sizeof...(K) == 1) {
+  if constexpr (sizeof...(K) == 1 && !C::guard_zeros) {
     return lower_candidate<C, 0>(ops, extent);
   } else {
     constexpr int rank = C::expanded.output.size;
@@ -273,8 +296,18 @@ auto lower_candidates(const Tuple& ops, const label_extents& extent, std::index_
     for (int i = 0; i < rank; ++i) {
       dimensions[i] = extent[C::expanded.output.labels[i]];
     }
-    const int choice =
-        chosen_path<C>(extent) + (C::may_broadcast && extent.broadcasts ? C::candidates.count : 0);
+    // Any label of extent 0 makes the result zeros (summed) or empty (kept): choice -1.
+    label_set labels = C::sets.output;
+    for (int k = 0; k < C::sets.count; ++k) {
+      labels |= C::sets.operand[k];
+    }
+    bool zero = false;
+    for (int b = 0; b < 52; ++b) {
+      zero = zero || (((labels >> b) & 1) && extent.of[b] == 0);
+    }
+    const int choice = zero ? -1
+                            : chosen_path<C>(extent) +
+                                  (C::may_broadcast && extent.broadcasts ? C::candidates.count : 0);
     return TensorPathChoiceOp<decltype(lower_candidate<C, int(K)>(ops, extent))...>(
         choice, dimensions, lower_candidate<C, int(K)>(ops, extent)...);
   }

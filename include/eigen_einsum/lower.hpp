@@ -121,6 +121,20 @@ auto apply_steps(const E& e, const label_extents& extent) {
       return apply_steps<P, N, S + 1>(sum_outer(e, inner, kept, outer, shape), extent);
     } else if constexpr (s.kind == step_kind::shuffle) {
       return apply_steps<P, N, S + 1>(e.shuffle(shuffle_of<P, N, S>(axes)), extent);
+    } else if constexpr ((s.kind == step_kind::expand || s.kind == step_kind::broadcast) &&
+                         s.result.size == 1) {
+      // Eigen 3.4's vectorised broadcast of a 1-D tensor of extent 1 reads past its strides
+      // (packetOneByNByOne) and returns garbage in ColMajor: broadcast it as 2-D instead.
+      Index from = 1; // an expand to rank 1 starts from a rank-0 tensor
+      if constexpr (Eigen::internal::traits<E>::NumDimensions == 1) {
+        from = extents_of(e)[0];
+      }
+      const Index to = extent[s.result.labels[0]];
+      const std::array<Index, 2> factors{from == 1 ? to : 1, 1};
+      return apply_steps<P, N, S + 1>(e.reshape(Eigen::DSizes<Index, 2>(from, 1))
+                                          .broadcast(factors)
+                                          .reshape(Eigen::DSizes<Index, 1>(from * factors[0])),
+                                      extent);
     } else if constexpr (s.kind == step_kind::expand) {
       constexpr int rank = s.result.size;
       const term& from = S == 0 ? n.joined : n.steps[S - 1].result;

@@ -12,6 +12,7 @@
 namespace eigen_einsum {
 
 /// Evaluates `std::get<choice>(xprs)`: all alternatives have one scalar type, rank and layout.
+/// Choice -1 is zeros, evaluating none of them (einsum's answer when some extent is 0).
 /// The result materialises, straight into the destination when it is the whole right-hand side.
 template <class... Xprs>
 class TensorPathChoiceOp;
@@ -116,6 +117,11 @@ struct TensorEvaluator<const eigen_einsum::TensorPathChoiceOp<Xprs...>, Device> 
       m_buffer = static_cast<Scalar*>(
           m_device.allocate_temp(internal::array_prod(m_op.dimensions()) * sizeof(Scalar)));
       out = m_buffer;
+    }
+    if (m_op.choice() < 0) {
+      // Zero bytes are zero for every arithmetic scalar type, complex included.
+      m_device.memset(out, 0, internal::array_prod(m_op.dimensions()) * sizeof(Scalar));
+      return data == nullptr;
     }
     visit([&](const auto& xpr) {
       using X = std::remove_cv_t<std::remove_reference_t<decltype(xpr)>>;

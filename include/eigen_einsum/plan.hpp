@@ -463,6 +463,24 @@ constexpr plan<MaxNodes> make_plan(const subscript& s, bool row_major,
   return p;
 }
 
+/// Whether a plan holds an Eigen op that fails on a zero extent: `contract` (Eigen's GEMM blocking
+/// divides by a contracted extent of 0) or `broadcast` (asserts that no input extent is 0).
+template <int MaxNodes>
+constexpr bool zero_extent_hazard(const plan<MaxNodes>& p) {
+  for (int i = 0; i < p.num_nodes; ++i) {
+    const node& n = p.nodes[i];
+    bool hazard = n.kind == node_kind::contract;
+    for (int s = 0; s < n.num_steps; ++s) {
+      hazard =
+          hazard || n.steps[s].kind == step_kind::expand || n.steps[s].kind == step_kind::broadcast;
+    }
+    if (hazard) {
+      return true;
+    }
+  }
+  return false;
+}
+
 /// Whether some label from '...' is in two operands, so that an extent 1 may broadcast.
 constexpr bool may_broadcast(const subscript& s) {
   for (int d = 0; d < s.ellipsis_labels.size; ++d) {

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Regenerates test/numpy/cases_NN.cpp from numpy.einsum's results (scripts/gen_numpy_cases.py),
+# installing Debian's python3-numpy and clang-format first if they are missing. Arguments go to
+# the script (try --help), e.g.
+#
+#   scripts/gen_numpy_cases.sh                                     # test/numpy/
+#   scripts/gen_numpy_cases.sh --exclude-ellipsis --out /tmp/cases # only cases without "..."
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+missing=()
+/usr/bin/python3 -c 'import numpy' 2>/dev/null || missing+=(python3-numpy)
+command -v clang-format >/dev/null || missing+=(clang-format)
+if [[ ${#missing[@]} -gt 0 ]]; then
+  echo "gen_numpy_cases.sh: installing ${missing[*]}"
+  sudo=()
+  if [[ $(id -u) -ne 0 ]]; then
+    sudo=(sudo)
+  fi
+  "${sudo[@]}" apt-get update
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+    "${missing[@]}"
+fi
+
+# As for bench/numpy_einsum.py: numpy runs without these OpenBLAS overrides.
+unset OPENBLAS_CORETYPE OPENBLAS_L2_SIZE
+exec /usr/bin/python3 "$root/scripts/gen_numpy_cases.py" "$@"
