@@ -13,8 +13,8 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <cstdio>
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <type_traits>
 
@@ -195,11 +195,11 @@ struct diagonal {
   }
 };
 
-// ---- registration --------------------------------------------------------------------------------
+// ---- registration ---------------------------------------------------------------------------
 
 template <class Case, void (Case::*Variant)()>
 void run(benchmark::State& state) {
-  Case x; // operands and destination: allocated and filled outside the timing loop
+  Case x;         // operands and destination: allocated and filled outside the timing loop
   (x.*Variant)(); // faults in the destination's pages and warms the caches, also untimed
   for (auto _ : state) {
     (x.*Variant)();
