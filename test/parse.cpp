@@ -1,4 +1,6 @@
 // Stage tests for parse.hpp: the subscript text as plain constexpr data.
+#include "support/term.hpp"
+
 #include <eigen_einsum/parse.hpp>
 
 #include <catch2/catch.hpp>
@@ -16,17 +18,7 @@ constexpr subscript parse_text(std::string_view s) {
   return parse(s.data(), s.size());
 }
 
-constexpr bool labels_are(const term& t, std::string_view labels) {
-  if (t.size != static_cast<int>(labels.size())) {
-    return false;
-  }
-  for (int i = 0; i < t.size; ++i) {
-    if (t.labels[i] != labels[static_cast<std::size_t>(i)]) {
-      return false;
-    }
-  }
-  return true;
-}
+using eigen_einsum_test::labels_are;
 
 } // namespace
 

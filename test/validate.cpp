@@ -1,4 +1,6 @@
 // Stage tests for validate.hpp: the first mistake for given operands, and the run-time extents.
+#include "support/term.hpp"
+
 #include <eigen_einsum/validate.hpp>
 
 #include <catch2/catch.hpp>
@@ -75,16 +77,9 @@ constexpr subscript expanded(std::string_view text, const operand_facts& f) {
   return expand_ellipsis(parse(text.data(), text.size()), f);
 }
 
+/// The labels of an expanded term, which has no '...' left.
 constexpr bool same(const term& t, std::string_view labels) {
-  if (t.size != static_cast<int>(labels.size()) || t.ellipsis >= 0) {
-    return false;
-  }
-  for (int i = 0; i < t.size; ++i) {
-    if (t.labels[i] != labels[static_cast<std::size_t>(i)]) {
-      return false;
-    }
-  }
-  return true;
+  return t.ellipsis < 0 && eigen_einsum_test::labels_are(t, labels);
 }
 
 } // namespace
