@@ -360,6 +360,15 @@ struct path_candidates {
   }
 };
 
+/// The number of labels in `s`.
+constexpr int popcount(label_set s) {
+  int n = 0;
+  for (; s != 0; s &= s - 1) {
+    ++n;
+  }
+  return n;
+}
+
 constexpr path_candidates candidates_of(const label_sets& l) {
   path_candidates c{};
   label_set all = l.output;
@@ -373,12 +382,16 @@ constexpr path_candidates candidates_of(const label_sets& l) {
   }
   c.add(best_path(l, x));
   // Scenarios with one and two large labels, for the small networks where per-call choice pays.
-  for (int b1 = 0; b1 < 52 && l.count <= 4; ++b1) {
+  // Pairs only up to 16 labels: beyond, their count alone exhausts clang's constexpr step limit.
+  // Three operands have only three orders: stop once all are candidates.
+  const bool pairs = popcount(all) <= 16;
+  const int most = l.count == 3 ? 3 : max_path_candidates;
+  for (int b1 = 0; b1 < 52 && l.count <= 4 && c.count < most; ++b1) {
     if (!((all >> b1) & 1)) {
       continue;
     }
-    for (int b2 = b1; b2 < 52; ++b2) {
-      if (!((all >> b2) & 1)) {
+    for (int b2 = b1; b2 < 52 && c.count < most; ++b2) {
+      if (!((all >> b2) & 1) || (!pairs && b2 != b1)) {
         continue;
       }
       label_sizes y = x;
