@@ -109,7 +109,7 @@ int main() {
   title("bij,bjk->bik", "one matrix product per batch index b");
   const Eigen::Tensor<int, 3> xy = einsum<"bij,bjk->bik">(x, y);
   for (Eigen::Index b = 0; b < 2; ++b) {
-    print("result(b = " + std::to_string(b) + ")", xy.chip(b, 0));
+    print("result(b = " + std::to_string(b) + ")", xy.chip<0>(b));
   }
 
   std::cout << "\nAn ellipsis '...' stands for the leading dimensions, as in numpy; extent 1 "
@@ -117,7 +117,7 @@ int main() {
   title("...ij,jk->...ik", "the same matrix b applied to every matrix of x");
   const Eigen::Tensor<int, 3> xb = einsum<"...ij,jk->...ik">(x, b);
   for (Eigen::Index i = 0; i < 2; ++i) {
-    print("result(" + std::to_string(i) + ", ...)", xb.chip(i, 0));
+    print("result(" + std::to_string(i) + ", ...)", xb.chip<0>(i));
   }
   Eigen::Tensor<int, 2> row(1, 3);
   row.setValues({{1, 10, 100}});
