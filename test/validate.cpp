@@ -148,3 +148,10 @@ TEST_CASE("validate: dimensions under '...' broadcast extent 1", "[validate]") {
                       "einsum: label 'j' has extent 1 in operand 0 but 3 in operand 1 (extent 1 "
                       "broadcasts only under '...')");
 }
+
+TEST_CASE("validate: a zero extent is flagged", "[validate]") {
+  constexpr auto s = parse("ij,jk", 5);
+  const std::array<std::ptrdiff_t, 2> a{2, 0}, b{0, 3}, c{2, 3}, d{3, 4};
+  REQUIRE(check_extents(s, a, b).zero);
+  REQUIRE(!check_extents(s, c, d).zero);
+}

@@ -203,6 +203,9 @@ struct compiled {
     (check(static_extents<Ops>::value), ...);
     return zero;
   }
+  /// Every (path, broadcast or not) pair einsum may choose among.
+  static constexpr int num_alternatives = candidates.count * (may_broadcast ? 2 : 1);
+
   template <std::size_t... K>
   static constexpr bool any_hazard(std::index_sequence<K...>) {
     return (zero_extent_hazard(
@@ -213,7 +216,7 @@ struct compiled {
   /// evaluating the plan, whose Eigen ops may fail on it (see zero_extent_hazard).
   static constexpr bool guard_zeros =
       ok && (!all_static || any_static_zero()) &&
-      any_hazard(std::make_index_sequence<std::size_t(candidates.count*(may_broadcast ? 2 : 1))>{});
+      any_hazard(std::make_index_sequence<std::size_t(num_alternatives)>{});
 };
 
 template <class X>
@@ -297,17 +300,10 @@ auto lower_candidates(const Tuple& ops, const label_extents& extent, std::index_
       dimensions[i] = extent[C::expanded.output.labels[i]];
     }
     // Any label of extent 0 makes the result zeros (summed) or empty (kept): choice -1.
-    label_set labels = C::sets.output;
-    for (int k = 0; k < C::sets.count; ++k) {
-      labels |= C::sets.operand[k];
-    }
-    bool zero = false;
-    for (int b = 0; b < 52; ++b) {
-      zero = zero || (((labels >> b) & 1) && extent.of[b] == 0);
-    }
-    const int choice = zero ? -1
-                            : chosen_path<C>(extent) +
-                                  (C::may_broadcast && extent.broadcasts ? C::candidates.count : 0);
+    const int choice = extent.zero
+                           ? -1
+                           : chosen_path<C>(extent) +
+                                 (C::may_broadcast && extent.broadcasts ? C::candidates.count : 0);
     return TensorPathChoiceOp<decltype(lower_candidate<C, int(K)>(ops, extent))...>(
         choice, dimensions, lower_candidate<C, int(K)>(ops, extent)...);
   }
@@ -332,9 +328,8 @@ decltype(auto) einsum(Ops&&... ops) {
         return by_value(std::forward<Ops>(ops)...);
       }
     } else {
-      constexpr int alternatives = c::candidates.count * (c::may_broadcast ? 2 : 1);
       return lower_candidates<c>(std::forward_as_tuple(ops...), extent,
-                                 std::make_index_sequence<std::size_t(alternatives)>{});
+                                 std::make_index_sequence<std::size_t(c::num_alternatives)>{});
     }
   }
 }

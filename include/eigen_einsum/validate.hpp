@@ -230,6 +230,7 @@ constexpr void raise_error() {
 struct label_extents {
   std::int64_t of[52] = {};
   bool broadcasts = false; // some operand's extent-1 dimension under '...' repeats
+  bool zero = false;       // some label has extent 0: the result is zeros or empty
 
   static constexpr int slot(char label) { return label >= 'a' ? 26 + (label - 'a') : label - 'A'; }
   constexpr std::int64_t operator[](char label) const { return of[slot(label)]; }
@@ -271,6 +272,7 @@ inline label_extents check_extent_arrays(const subscript& s, const std::ptrdiff_
     for (int i = 0; i < t.size; ++i) {
       const int slot = label_extents::slot(t.labels[i]);
       const std::int64_t n = dims[k][i];
+      extent.zero = extent.zero || n == 0;
       const bool known = (seen >> slot) & 1;
       if (known && extent.of[slot] == n) {
         continue;
