@@ -4,27 +4,34 @@
 // tensor is a contiguous slice, i.e. the hand-written loop's best case. Times are wall clock; the
 // CPU column is the whole process's CPU time, so CPU / Time shows how many cores a run really got.
 #define EIGEN_USE_THREADS
-#include <eigen_einsum/batch_contraction.hpp>
+#include <eigen_einsum/ops/batch_contraction.hpp>
+#include <eigen_einsum/plan/parse.hpp>
 
 #include <benchmark/benchmark.h>
+
+#include <cstddef>
 
 namespace {
 
 using Eigen::Index;
 using Eigen::RowMajor;
-using eigen_einsum::batch_contract;
+using eigen_einsum::detail::batch_contract;
 using eigen_einsum::detail::batch_contraction_spec;
 template <int Rank>
 using tensor = Eigen::Tensor<float, Rank, RowMajor>;
 using row_matrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
+/// The spec of a two-operand subscript, as the planner builds it.
+constexpr batch_contraction_spec spec_of(const char* text, std::size_t n) {
+  const auto s = eigen_einsum::detail::parse(text, n);
+  return eigen_einsum::detail::batch_spec_of(s.operands[0], s.operands[1], s.output);
+}
+
 struct bij_bjk_bik {
-  static constexpr batch_contraction_spec value{3,   3,   1, 1,         {0},      {0},
-                                                {2}, {1}, 3, {0, 0, 1}, {0, 1, 2}};
+  static constexpr batch_contraction_spec value = spec_of("bij,bjk->bik", 12);
 };
 struct bimd_bind_bimn {
-  static constexpr batch_contraction_spec value{
-      4, 4, 2, 1, {0, 1}, {0, 1}, {3}, {3}, 4, {0, 0, 0, 1}, {0, 1, 2, 2}};
+  static constexpr batch_contraction_spec value = spec_of("bimd,bind->bimn", 15);
 };
 
 Eigen::ThreadPoolDevice& pool_device() {

@@ -15,12 +15,17 @@ function(eigen_einsum_dev_target target)
   target_compile_options(${target} PRIVATE ${EIGEN_EINSUM_WARNING_FLAGS})
 endfunction()
 
-# True when the first lines of file say "// REQUIRES: c++20" and the standard is lower.
+# True when the first lines of file say "// REQUIRES: c++20" and the standard is lower, or
+# "// REQUIRES: c++17 only" and the standard is higher.
 function(eigen_einsum_requires_unmet file out_var)
   file(STRINGS "${file}" head LIMIT_COUNT 5)
   set(unmet FALSE)
   foreach(line IN LISTS head)
-    if(line MATCHES "^// REQUIRES: c\\+\\+([0-9]+)" AND CMAKE_MATCH_1 GREATER EIGEN_EINSUM_CXX_STANDARD)
+    if(line MATCHES "^// REQUIRES: c\\+\\+([0-9]+) only")
+      if(NOT CMAKE_MATCH_1 EQUAL EIGEN_EINSUM_CXX_STANDARD)
+        set(unmet TRUE)
+      endif()
+    elseif(line MATCHES "^// REQUIRES: c\\+\\+([0-9]+)" AND CMAKE_MATCH_1 GREATER EIGEN_EINSUM_CXX_STANDARD)
       set(unmet TRUE)
     endif()
   endforeach()

@@ -1,4 +1,5 @@
-// eigen-einsum: configuration, the one place with compiler and standard detection.
+// eigen-einsum: configuration, the one place with compiler and standard detection. Includes no
+// Eigen header, so that the planner can be built without Eigen.
 #ifndef EIGEN_EINSUM_CONFIG_HPP
 #define EIGEN_EINSUM_CONFIG_HPP
 
@@ -16,11 +17,18 @@
 #define EIGEN_EINSUM_HAS_STRING_LITERAL_SUBSCRIPT 0
 #endif
 
+// GCC and Clang count trailing zeros in one instruction, in constant expressions too.
+#if defined(__GNUC__) || defined(__clang__)
+#define EIGEN_EINSUM_HAS_BUILTIN_CTZ 1
+#else
+#define EIGEN_EINSUM_HAS_BUILTIN_CTZ 0
+#endif
+
 // Newer Eigen moved the Tensor module; the old path still forwards there.
 #if __has_include(<unsupported/Eigen/Tensor>) && !__has_include(<unsupported/Eigen/CXX11/Tensor>)
-#include <unsupported/Eigen/Tensor>
+#define EIGEN_EINSUM_TENSOR_HEADER <unsupported/Eigen/Tensor>
 #else
-#include <unsupported/Eigen/CXX11/Tensor>
+#define EIGEN_EINSUM_TENSOR_HEADER <unsupported/Eigen/CXX11/Tensor>
 #endif
 
 #endif // EIGEN_EINSUM_CONFIG_HPP

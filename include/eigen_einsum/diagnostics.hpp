@@ -1,4 +1,5 @@
-// eigen-einsum: every error a user can get, one class template per compile-time error kind.
+// eigen-einsum: every error a user can get: shape_error at run time, and one class template per
+// compile-time error kind.
 #ifndef EIGEN_EINSUM_DIAGNOSTICS_HPP
 #define EIGEN_EINSUM_DIAGNOSTICS_HPP
 
@@ -122,6 +123,13 @@ struct too_many_ellipsis_dimensions {
   static_assert(always_false<Details...>,
                 "einsum: '...' stands for more dimensions than einsum can label (one unused "
                 "letter each, at most 32 labels per operand or output subscript)");
+};
+template <class... Details>
+struct subscript_is_not_a_fixed_string {
+  static_assert(always_false<Details...>,
+                "einsum: in C++17 the subscript must be a named eigen_einsum::fixed_string: "
+                "declare `static constexpr eigen_einsum::fixed_string s{\"ij,jk->ik\"};` and "
+                "call einsum<s>(...)");
 };
 template <class... Details>
 struct invalid_path {

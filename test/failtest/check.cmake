@@ -4,7 +4,7 @@
 #   ko: must fail, print output matching CASE_REGEX, and have exactly one line with "error:".
 # With CASE_EXPECT_REJECTED set (harness self-tests), the ko test passes only when the checks
 # above reject the case for that reason: compiles, message or cascade.
-cmake_minimum_required(VERSION 3.25)
+cmake_minimum_required(VERSION 3.20...3.25)
 include("${CASE}")
 
 file(READ "${COMPILE_COMMANDS}" commands)

@@ -1,8 +1,8 @@
-# cmake -DBUILD_DIR=<build> -DPREFIX=<prefix> [-DCONFIG=<config>] [-DCLEAN_DIRS=<dir>|<dir>...]
-#       -P install.cmake
+# cmake -DBUILD_DIR=<build> -DPREFIX=<prefix> [-DCONFIG=<config>] [-DEXPECT_HANA=ON]
+#       [-DCLEAN_DIRS=<dir>|<dir>...] -P install.cmake
 # Installs the build into a fresh prefix, so that files deleted from the tree do not linger, and
 # empties CLEAN_DIRS so that the consumers configure from scratch.
-cmake_minimum_required(VERSION 3.25)
+cmake_minimum_required(VERSION 3.15...3.25) # cmake --install
 string(REPLACE "|" ";" clean_dirs "${CLEAN_DIRS}")
 file(REMOVE_RECURSE "${PREFIX}" ${clean_dirs})
 set(config "")
@@ -14,12 +14,22 @@ execute_process(COMMAND "${CMAKE_COMMAND}" --install "${BUILD_DIR}" --prefix "${
 if(NOT result EQUAL 0)
   message(FATAL_ERROR "cmake --install ${BUILD_DIR} failed")
 endif()
-foreach(file include/eigen_einsum/einsum.hpp
-             share/cmake/eigen_einsum/eigen_einsumConfig.cmake
-             share/cmake/eigen_einsum/eigen_einsumConfigVersion.cmake
-             share/cmake/eigen_einsum/eigen_einsumTargets.cmake)
+set(files include/eigen_einsum/einsum.hpp
+          share/doc/eigen_einsum/LICENSE
+          share/cmake/eigen_einsum/eigen_einsumConfig.cmake
+          share/cmake/eigen_einsum/eigen_einsumConfigVersion.cmake
+          share/cmake/eigen_einsum/eigen_einsumTargets.cmake)
+if(EXPECT_HANA)
+  list(APPEND files share/cmake/eigen_einsum/eigen_einsum_hanaTargets.cmake)
+endif()
+foreach(file IN LISTS files)
   if(NOT EXISTS "${PREFIX}/${file}")
     message(FATAL_ERROR "${file} is missing from the installed package")
   endif()
 endforeach()
+# The main targets file must not name Boost: a consumer without Boost loads it.
+file(READ "${PREFIX}/share/cmake/eigen_einsum/eigen_einsumTargets.cmake" targets)
+if(targets MATCHES "Boost")
+  message(FATAL_ERROR "eigen_einsumTargets.cmake names Boost")
+endif()
 message(STATUS "installed into ${PREFIX}")

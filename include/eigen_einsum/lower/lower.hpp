@@ -1,0 +1,102 @@
+// eigen-einsum lowering: a plan -> the Eigen expression tree (contract, products, our batched
+// contraction, and each node's unary steps), and the per-call choice among a call's plans.
+#ifndef EIGEN_EINSUM_LOWER_LOWER_HPP
+#define EIGEN_EINSUM_LOWER_LOWER_HPP
+
+#include "../ops/batch_contraction.hpp"
+#include "../ops/choice.hpp"
+#include "../ops/tensor.hpp"
+#include "../plan/extents.hpp"
+#include "../plan/path.hpp"
+#include "../plan/plan.hpp"
+#include "operands.hpp"
+#include "steps.hpp"
+
+#include <cstddef>
+#include <tuple>
+#include <utility>
+
+namespace eigen_einsum::detail {
+
+template <class P, int N, std::size_t... I>
+Eigen::IndexPairList<
+    Eigen::type2indexpair<P::value.nodes[N].lhs_axes[I], P::value.nodes[N].rhs_axes[I]>...>
+pairs_of(std::index_sequence<I...>) {
+  return {};
+}
+
+/// The batched contraction of node N of plan P, as a type.
+template <class P, int N>
+struct batch_spec {
+  static constexpr const batch_contraction_spec& value = P::value.nodes[N].batch;
+  static_assert(value.lhs_rank <= batch_max_rank && value.rhs_rank <= batch_max_rank,
+                "einsum: a batched contraction supports operands of rank 16 at most");
+};
+
+/// Lowers node N of plan P over the operands `ops`. A leaf without steps is the operand itself.
+template <class P, int N, class Ops>
+decltype(auto) lower_node(const Ops& ops, const label_extents& extent) {
+  constexpr const node& n = P::value.nodes[N];
+  if constexpr (n.kind == node_kind::operand) {
+    const auto& x = std::get<n.operand>(ops);
+    if constexpr (n.num_steps == 0) {
+      return x;
+    } else {
+      return apply_steps<P, N, 0>(x, extent);
+    }
+  } else {
+    decltype(auto) l = lower_node<P, n.lhs>(ops, extent);
+    decltype(auto) r = lower_node<P, n.rhs>(ops, extent);
+    if constexpr (n.kind == node_kind::contraction) {
+      constexpr auto pairs = std::make_index_sequence<std::size_t(n.num_pairs)>{};
+      return apply_steps<P, N, 0>(contractible(l).contract(contractible(r), pairs_of<P, N>(pairs)),
+                                  extent);
+    } else if constexpr (n.kind == node_kind::product) {
+      return apply_steps<P, N, 0>(l * r, extent);
+    } else {
+      return apply_steps<P, N, 0>(batch_contract<batch_spec<P, N>>(l, r), extent);
+    }
+  }
+}
+
+/// Alternative K of the call C (a compiled<>), lowered.
+template <class C, int K, class Tuple>
+auto lower_alternative(const Tuple& ops, const label_extents& extent) {
+  using P = typename C::template alternative<K>;
+  return lower_node<P, P::value.num_nodes - 1>(ops, extent);
+}
+
+/// The alternative einsum evaluates for these extents: -1 (zeros) when an extent is 0, else the
+/// cheapest candidate path, planned with broadcasts when an extent 1 under '...' repeats.
+template <class C>
+int choose_alternative(const label_extents& extent) {
+  if (extent.zero) {
+    return -1;
+  }
+  int path = 0;
+  if constexpr (C::candidates.count > 1) {
+    path = choose_path(C::candidates, C::sets, extent, C::option::limit);
+  }
+  return path + (C::may_broadcast && extent.broadcasts ? C::candidates.count : 0);
+}
+
+/// The einsum expression: the one plan, or a TensorChoiceOp over the alternatives, guarding
+/// against zero extents where the plan's Eigen ops would fail on them.
+template <class C, class Tuple, std::size_t... K>
+auto lower_alternatives(const Tuple& ops, const label_extents& extent, std::index_sequence<K...>) {
+  if constexpr (sizeof...(K) == 1 && !C::guard_zeros) {
+    return lower_alternative<C, 0>(ops, extent);
+  } else {
+    constexpr const label_list& out = C::expanded.output;
+    Eigen::DSizes<Index, out.size> dimensions;
+    for (int i = 0; i < out.size; ++i) {
+      dimensions[i] = extent[out.labels[i]];
+    }
+    return choose(choose_alternative<C>(extent), dimensions,
+                  lower_alternative<C, int(K)>(ops, extent)...);
+  }
+}
+
+} // namespace eigen_einsum::detail
+
+#endif // EIGEN_EINSUM_LOWER_LOWER_HPP

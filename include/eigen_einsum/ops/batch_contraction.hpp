@@ -1,0 +1,389 @@
+// eigen-einsum ops: the batched contraction as an Eigen expression: for every batch index a GEMM
+//   C_b[m, n] = sum_k A_b[m, k] B_b[k, n]
+// with m = the merged free axes of one operand, n = those of the other, k = the merged contracted
+// axes. It materialises like Eigen's TensorContractionOp; the operands and the output are copied
+// (permuted) only where the chosen layout (plan/batch_layout.hpp) cannot use them in place.
+#ifndef EIGEN_EINSUM_OPS_BATCH_CONTRACTION_HPP
+#define EIGEN_EINSUM_OPS_BATCH_CONTRACTION_HPP
+
+#include "../plan/batch_layout.hpp"
+#include "device.hpp"
+#include "tensor.hpp"
+
+#include <cstddef>
+#include <type_traits>
+
+namespace eigen_einsum::detail {
+
+/// The batched contraction of two tensor expressions described by `Spec::value` (a
+/// batch_contraction_spec, see batch_spec_of). Holds its operands by Eigen's nesting rules: a
+/// Tensor by reference, so an `auto` result must not outlive the tensors it was built from.
+template <class Spec, class LhsXpr, class RhsXpr>
+class TensorBatchContractionOp;
+
+/// The layouts of Spec for these operands, computed once per instantiation.
+template <class Spec, bool RowMajor, bool LhsRaw, bool RhsRaw>
+struct batch_layouts_for {
+  static constexpr batch_layouts value = layouts_of(Spec::value, RowMajor, LhsRaw, RhsRaw);
+};
+
+} // namespace eigen_einsum::detail
+
+namespace Eigen::internal {
+
+template <class Spec, class LhsXpr, class RhsXpr>
+struct traits<eigen_einsum::detail::TensorBatchContractionOp<Spec, LhsXpr, RhsXpr>>
+    : eigen_einsum::detail::op_traits<LhsXpr, Spec::value.out_rank> {};
+
+} // namespace Eigen::internal
+
+namespace eigen_einsum::detail {
+
+template <class Spec, class LhsXpr, class RhsXpr>
+class TensorBatchContractionOp : public op_base<TensorBatchContractionOp<Spec, LhsXpr, RhsXpr>> {
+public:
+  using typename op_base<TensorBatchContractionOp>::Scalar;
+  using typename op_base<TensorBatchContractionOp>::Index;
+
+  static_assert(std::is_same_v<std::remove_const_t<typename LhsXpr::Scalar>,
+                               std::remove_const_t<typename RhsXpr::Scalar>>,
+                "einsum: batch_contract needs operands of the same scalar type; cast one with "
+                ".cast<T>()");
+  static_assert(int(Eigen::internal::traits<LhsXpr>::Layout) ==
+                    int(Eigen::internal::traits<RhsXpr>::Layout),
+                "einsum: batch_contract needs operands of the same layout (both ColMajor or both "
+                "RowMajor)");
+  static_assert(Spec::value.lhs_rank == Eigen::internal::traits<LhsXpr>::NumDimensions &&
+                    Spec::value.rhs_rank == Eigen::internal::traits<RhsXpr>::NumDimensions,
+                "einsum: internal error: the batched contraction's ranks differ from the "
+                "operands' ranks");
+
+  TensorBatchContractionOp(const LhsXpr& lhs, const RhsXpr& rhs) : m_lhs_xpr(lhs), m_rhs_xpr(rhs) {}
+
+  const std::remove_cv_t<std::remove_reference_t<typename LhsXpr::Nested>>& lhsExpression() const {
+    return m_lhs_xpr;
+  }
+  const std::remove_cv_t<std::remove_reference_t<typename RhsXpr::Nested>>& rhsExpression() const {
+    return m_rhs_xpr;
+  }
+
+private:
+  typename LhsXpr::Nested m_lhs_xpr;
+  typename RhsXpr::Nested m_rhs_xpr;
+};
+
+/// The batched contraction described by `Spec::value`, as a lazy Eigen expression. For
+/// `bij,bjk->bik`: `Spec::value = batch_spec_of(bij, bjk, bik)` (as label lists).
+template <class Spec, class Lhs, class Rhs>
+TensorBatchContractionOp<Spec, Lhs, Rhs> batch_contract(const Lhs& lhs, const Rhs& rhs) {
+  return TensorBatchContractionOp<Spec, Lhs, Rhs>(lhs, rhs);
+}
+
+} // namespace eigen_einsum::detail
+
+namespace Eigen {
+
+template <class Spec, class LhsXpr, class RhsXpr, class Device>
+struct TensorEvaluator<const eigen_einsum::detail::TensorBatchContractionOp<Spec, LhsXpr, RhsXpr>,
+                       Device>
+    : eigen_einsum::detail::buffer_evaluator<
+          typename eigen_einsum::detail::TensorBatchContractionOp<Spec, LhsXpr, RhsXpr>::Scalar,
+          Device> {
+  using XprType = eigen_einsum::detail::TensorBatchContractionOp<Spec, LhsXpr, RhsXpr>;
+  using Scalar = typename XprType::Scalar;
+  using Base = eigen_einsum::detail::buffer_evaluator<Scalar, Device>;
+  using typename Base::CoeffReturnType;
+  using typename Base::EvaluatorPointerType;
+  using typename Base::Index;
+  using typename Base::PacketReturnType;
+  using LhsEvaluator = TensorEvaluator<const LhsXpr, Device>;
+  using RhsEvaluator = TensorEvaluator<const RhsXpr, Device>;
+  static constexpr int NumDims = Spec::value.out_rank;
+  static constexpr int LhsRank = Spec::value.lhs_rank;
+  static constexpr int RhsRank = Spec::value.rhs_rank;
+  using Dimensions = DSizes<Index, NumDims>;
+
+  enum {
+    IsAligned = true,
+    PacketAccess = (PacketType<CoeffReturnType, Device>::size > 1),
+    BlockAccess = false,
+    PreferBlockAccess = false,
+    Layout = TensorEvaluator<const LhsXpr, Device>::Layout,
+    CoordAccess = false,
+    RawAccess = true
+  };
+  using TensorBlock = internal::TensorBlockNotImplemented;
+
+  static constexpr bool row_major = int(Layout) == int(RowMajor);
+  static constexpr bool lhs_raw = LhsEvaluator::RawAccess;
+  static constexpr bool rhs_raw = RhsEvaluator::RawAccess;
+  static constexpr const eigen_einsum::detail::batch_layouts& layouts =
+      eigen_einsum::detail::batch_layouts_for<Spec, row_major, lhs_raw, rhs_raw>::value;
+
+  TensorEvaluator(const XprType& op, const Device& device)
+      : Base(device), m_op(op), m_lhs_impl(op.lhsExpression(), device),
+        m_rhs_impl(op.rhsExpression(), device) {
+    constexpr const auto& spec = Spec::value;
+    for (int a = 0; a < LhsRank; ++a) {
+      m_extent[spec.lhs[a]] = m_lhs_impl.dimensions()[a];
+    }
+    for (int a = 0; a < RhsRank; ++a) {
+      eigen_assert((spec.rhs[a] >= spec.num_batch + spec.num_contracted ||
+                    m_extent[spec.rhs[a]] == m_rhs_impl.dimensions()[a]) &&
+                   "einsum: a batch or contracted label has different extents in the two operands");
+      m_extent[spec.rhs[a]] = m_rhs_impl.dimensions()[a];
+    }
+    for (int p = 0; p < NumDims; ++p) {
+      m_dimensions[p] = m_extent[spec.out[p]];
+    }
+    // Pick the layout that copies the fewest elements.
+    const Index lhs_size = internal::array_prod(m_lhs_impl.dimensions());
+    const Index rhs_size = internal::array_prod(m_rhs_impl.dimensions());
+    const Index out_size = internal::array_prod(m_dimensions);
+    Index best = -1;
+    for (int i = 0; i < layouts.count; ++i) {
+      const auto& p = layouts.layouts[i];
+      const Index cost = (p.lhs_direct() ? 0 : lhs_size) + (p.rhs_direct() ? 0 : rhs_size) +
+                         (p.out_direct ? 0 : out_size);
+      if (best < 0 || cost < best) {
+        best = cost;
+        m_layout = i;
+      }
+    }
+  }
+
+  const Dimensions& dimensions() const { return m_dimensions; }
+
+  bool evalSubExprsIfNeeded(EvaluatorPointerType data) {
+    if constexpr (lhs_raw) {
+      m_lhs_impl.evalSubExprsIfNeeded(nullptr);
+    }
+    if constexpr (rhs_raw) {
+      m_rhs_impl.evalSubExprsIfNeeded(nullptr);
+    }
+    evalTo(this->output(data, internal::array_prod(m_dimensions)));
+    return data == nullptr;
+  }
+
+  template <class Callback>
+  void evalSubExprsIfNeededAsync(EvaluatorPointerType data, Callback done) {
+    done(evalSubExprsIfNeeded(data));
+  }
+
+  void cleanup() {
+    if constexpr (lhs_raw) {
+      m_lhs_impl.cleanup();
+    }
+    if constexpr (rhs_raw) {
+      m_rhs_impl.cleanup();
+    }
+    Base::cleanup();
+  }
+
+private:
+  const eigen_einsum::detail::batch_layout& layout() const { return layouts.layouts[m_layout]; }
+
+  Index product_of(const int* ids, int n) const {
+    Index size = 1;
+    for (int i = 0; i < n; ++i) {
+      size *= m_extent[ids[i]];
+    }
+    return size;
+  }
+
+  /// Evaluates the whole result into `out` (the destination or our own buffer).
+  void evalTo(Scalar* out) {
+    constexpr const auto& spec = Spec::value;
+    const auto& p = layout();
+    const int nxf = p.swap ? spec.rhs_free : spec.lhs_free;
+    const int nyf = p.swap ? spec.lhs_free : spec.rhs_free;
+    const Index m = product_of(p.x_free, nxf), n = product_of(p.y_free, nyf);
+    const Index k = product_of(p.contracted, spec.num_contracted);
+    const Index batches = product_of(p.batch, spec.num_batch);
+    const Index out_size = m * n * batches;
+    if (out_size == 0) {
+      return;
+    }
+    if (k == 0) {
+      TensorMap<Tensor<Scalar, 1, Layout, Index>> all(out, out_size);
+      all.device(this->m_device) = all.constant(Scalar(0));
+      return;
+    }
+    // Operands not usable in place are copied (permuted) into one buffer holding [x | y]; an
+    // output order that does not fit goes through scratch after them.
+    const Index lhs_size = internal::array_prod(m_lhs_impl.dimensions());
+    const Index rhs_size = internal::array_prod(m_rhs_impl.dimensions());
+    const Index copy_size = (p.lhs_direct() ? 0 : lhs_size) + (p.rhs_direct() ? 0 : rhs_size) +
+                            (p.out_direct ? 0 : out_size);
+    Scalar* buffer = copy_size > 0 ? static_cast<Scalar*>(this->m_device.allocate_temp(
+                                         sizeof(Scalar) * std::size_t(copy_size)))
+                                   : nullptr;
+    Scalar* next = buffer;
+    const Scalar* lhs_data = read_operand<lhs_raw>(m_op.lhsExpression(), m_lhs_impl, p.lhs_direct(),
+                                                   p.swap ? p.y_perm : p.x_perm, next);
+    const Scalar* rhs_data = read_operand<rhs_raw>(m_op.rhsExpression(), m_rhs_impl, p.rhs_direct(),
+                                                   p.swap ? p.x_perm : p.y_perm, next);
+    Scalar* c = p.out_direct ? out : next;
+    const Scalar* x = p.swap ? rhs_data : lhs_data;
+    const Scalar* y = p.swap ? lhs_data : rhs_data;
+    if (p.x_trans && p.y_trans) {
+      gemm_slices<true, true>(x, y, c, m, n, k, batches);
+    } else if (p.x_trans) {
+      gemm_slices<true, false>(x, y, c, m, n, k, batches);
+    } else if (p.y_trans) {
+      gemm_slices<false, true>(x, y, c, m, n, k, batches);
+    } else {
+      gemm_slices<false, false>(x, y, c, m, n, k, batches);
+    }
+    if (!p.out_direct) {
+      permute_output(c, out);
+    }
+    if (buffer != nullptr) {
+      this->m_device.deallocate_temp(buffer);
+    }
+  }
+
+  /// The operand's memory when it is used in place; else its copy, permuted to the layout's
+  /// order, written at `next`, which then moves past it.
+  template <bool Raw, class Xpr, class Impl>
+  const Scalar* read_operand(const Xpr& xpr, const Impl& impl, bool direct, const int* perm,
+                             Scalar*& next) const {
+    constexpr int rank = internal::traits<Xpr>::NumDimensions;
+    if constexpr (Raw) {
+      if (direct) {
+        return impl.data();
+      }
+    }
+    const auto& dims = impl.dimensions();
+    array<Index, rank> shuffle;
+    DSizes<Index, rank> copy_dims;
+    for (int t = 0; t < rank; ++t) {
+      const int from = eigen_einsum::detail::memory_axis(perm[t], rank, row_major);
+      const int to = eigen_einsum::detail::memory_axis(t, rank, row_major);
+      shuffle[to] = from;
+      copy_dims[to] = dims[from];
+    }
+    Scalar* copy = next;
+    next += internal::array_prod(dims);
+    TensorMap<Tensor<Scalar, rank, Layout, Index>> target(copy, copy_dims);
+    if constexpr (Raw) {
+      // Already evaluated (a Tensor or a nested contraction): read its memory, don't re-evaluate.
+      TensorMap<const Tensor<Scalar, rank, Layout, Index>> source(impl.data(), dims);
+      target.device(this->m_device) = source.shuffle(shuffle);
+    } else {
+      target.device(this->m_device) = xpr.shuffle(shuffle);
+    }
+    return copy;
+  }
+
+  /// Scratch [x free, y free, batch] -> the requested output order.
+  void permute_output(const Scalar* scratch, Scalar* out) const {
+    constexpr const auto& spec = Spec::value;
+    const auto& p = layout();
+    const int nxf = p.swap ? spec.rhs_free : spec.lhs_free;
+    const int nyf = p.swap ? spec.lhs_free : spec.rhs_free;
+    int scratch_ids[eigen_einsum::detail::batch_max_labels] = {};
+    eigen_einsum::detail::concat_ids(scratch_ids, p.x_free, nxf, p.y_free, nyf, p.batch,
+                                     spec.num_batch);
+    array<Index, NumDims> shuffle;
+    DSizes<Index, NumDims> scratch_dims;
+    for (int s = 0; s < NumDims; ++s) {
+      const int axis = eigen_einsum::detail::memory_axis(s, NumDims, row_major);
+      scratch_dims[axis] = m_extent[scratch_ids[s]];
+      shuffle[axis] = eigen_einsum::detail::memory_axis(p.out_perm[s], NumDims, row_major);
+    }
+    TensorMap<Tensor<Scalar, NumDims, Layout, Index>> target(out, m_dimensions);
+    target.device(this->m_device) =
+        TensorMap<const Tensor<Scalar, NumDims, Layout, Index>>(scratch, scratch_dims)
+            .shuffle(shuffle);
+  }
+
+  template <int Size, bool XTrans, bool YTrans>
+  static void fixed_slices(const Scalar* x, const Scalar* y, Scalar* c, Index first, Index last) {
+    using XMap = Map<const Matrix<Scalar, Size, Size, XTrans ? RowMajor : ColMajor>>;
+    using YMap = Map<const Matrix<Scalar, Size, Size, YTrans ? RowMajor : ColMajor>>;
+    using CMap = Map<Matrix<Scalar, Size, Size, ColMajor>>;
+    constexpr Index slice = Size * Size;
+    for (Index b = first; b < last; ++b) {
+      CMap(c + b * slice).noalias() = XMap(x + b * slice).lazyProduct(YMap(y + b * slice));
+    }
+  }
+
+  /// C_b = op(X_b) * op(Y_b) for every batch b; all matrices ColMajor, op = transpose when stored
+  /// so.
+  template <bool XTrans, bool YTrans>
+  void gemm_slices(const Scalar* x, const Scalar* y, Scalar* c, Index m, Index n, Index k,
+                   Index batches) const {
+    using XMap = Map<const Matrix<Scalar, Dynamic, Dynamic, XTrans ? RowMajor : ColMajor>>;
+    using YMap = Map<const Matrix<Scalar, Dynamic, Dynamic, YTrans ? RowMajor : ColMajor>>;
+    using CMap = Map<Matrix<Scalar, Dynamic, Dynamic, ColMajor>>;
+    // Eigen's own threshold for switching from its coefficient-based product to blocked GEMM.
+    const bool small = m + n + k < EIGEN_GEMM_TO_COEFFBASED_THRESHOLD;
+    auto run = [=](Index first, Index last) {
+      // Tiny square slices: a fixed-size product unrolls and vectorises (~3x the dynamic one at
+      // 8x8).
+      if (m == n && n == k) {
+        switch (m) {
+        case 2:
+          return fixed_slices<2, XTrans, YTrans>(x, y, c, first, last);
+        case 3:
+          return fixed_slices<3, XTrans, YTrans>(x, y, c, first, last);
+        case 4:
+          return fixed_slices<4, XTrans, YTrans>(x, y, c, first, last);
+        case 8:
+          return fixed_slices<8, XTrans, YTrans>(x, y, c, first, last);
+        default:
+          break;
+        }
+      }
+      for (Index b = first; b < last; ++b) {
+        XMap xb(x + b * m * k, m, k);
+        YMap yb(y + b * k * n, k, n);
+        CMap cb(c + b * m * n, m, n);
+        if (small) {
+          cb.noalias() = xb.lazyProduct(yb);
+        } else {
+          cb.noalias() = xb * yb;
+        }
+      }
+    };
+    if constexpr (eigen_einsum::detail::has_parallel_for<Device>::value) {
+      const Index threads = Index(this->m_device.numThreads());
+      // Below about a millisecond of work, handing out tasks costs more than it saves.
+      const bool worth_threads = double(batches) * double(m) * double(n) * double(k) >= 4.0e6;
+      if (threads > 1 && worth_threads && batches >= threads) {
+        // One GEMM per task: the batches are independent and each task keeps its slice in cache.
+        const double flops = double(m) * double(n) * double(k);
+        const TensorOpCost cost(double(sizeof(Scalar)) * double(m * k + k * n),
+                                double(sizeof(Scalar)) * double(m * n), flops);
+        this->m_device.parallelFor(batches, cost, run);
+      } else if (threads > 1 && worth_threads && !small) {
+        // Too few batches to go round: let Eigen's threaded tensor contraction split each GEMM.
+        const array<IndexPair<Index>, 1> pair{{IndexPair<Index>(XTrans ? 0 : 1, YTrans ? 1 : 0)}};
+        for (Index b = 0; b < batches; ++b) {
+          TensorMap<const Tensor<Scalar, 2, ColMajor, Index>> xb(x + b * m * k, XTrans ? k : m,
+                                                                 XTrans ? m : k);
+          TensorMap<const Tensor<Scalar, 2, ColMajor, Index>> yb(y + b * k * n, YTrans ? n : k,
+                                                                 YTrans ? k : n);
+          TensorMap<Tensor<Scalar, 2, ColMajor, Index>> cb(c + b * m * n, m, n);
+          cb.device(this->m_device) = xb.contract(yb, pair);
+        }
+      } else {
+        run(0, batches);
+      }
+    } else {
+      run(0, batches);
+    }
+  }
+
+  XprType m_op;
+  LhsEvaluator m_lhs_impl;
+  RhsEvaluator m_rhs_impl;
+  Dimensions m_dimensions;
+  Index m_extent[eigen_einsum::detail::batch_max_labels] = {}; // extent per label id
+  int m_layout = 0;
+};
+
+} // namespace Eigen
+
+#endif // EIGEN_EINSUM_OPS_BATCH_CONTRACTION_HPP

@@ -1,0 +1,130 @@
+// eigen-einsum ops: one of several expressions of the same shape, chosen at run time, or zeros,
+// as an Eigen expression. einsum uses it to pick among contraction orders fixed at compile time
+// once the extents are known, between plans with and without broadcasts under '...', and to
+// answer zeros without evaluating a plan when an extent is 0.
+#ifndef EIGEN_EINSUM_OPS_CHOICE_HPP
+#define EIGEN_EINSUM_OPS_CHOICE_HPP
+
+#include "tensor.hpp"
+
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+namespace eigen_einsum::detail {
+
+/// Evaluates `std::get<choice>(xprs)`: all alternatives have one scalar type, rank and layout.
+/// Choice -1 is zeros, evaluating none of them.
+/// The result materialises, straight into the destination when it is the whole right-hand side.
+template <class... Xprs>
+class TensorChoiceOp;
+
+} // namespace eigen_einsum::detail
+
+namespace Eigen::internal {
+
+template <class First, class... Rest>
+struct traits<eigen_einsum::detail::TensorChoiceOp<First, Rest...>>
+    : eigen_einsum::detail::op_traits<First, traits<First>::NumDimensions> {};
+
+} // namespace Eigen::internal
+
+namespace eigen_einsum::detail {
+
+template <class... Xprs>
+class TensorChoiceOp : public op_base<TensorChoiceOp<Xprs...>> {
+public:
+  using typename op_base<TensorChoiceOp>::Scalar;
+  using typename op_base<TensorChoiceOp>::Index;
+  using Dimensions = Eigen::DSizes<Index, Eigen::internal::traits<TensorChoiceOp>::NumDimensions>;
+
+  /// `dimensions` are the extents every alternative has (the caller knows them already).
+  TensorChoiceOp(int choice, const Dimensions& dimensions, const Xprs&... xprs)
+      : m_xprs(xprs...), m_dimensions(dimensions), m_choice(choice) {}
+
+  int choice() const { return m_choice; }
+  const Dimensions& dimensions() const { return m_dimensions; }
+  const std::tuple<Xprs...>& alternatives() const { return m_xprs; }
+
+private:
+  std::tuple<Xprs...> m_xprs;
+  Dimensions m_dimensions;
+  int m_choice;
+};
+
+/// `choose(k, dims, x0, x1, ...)`: x_k, or zeros of extents `dims` when k is -1.
+template <class... Xprs>
+TensorChoiceOp<Xprs...> choose(int choice,
+                               const typename TensorChoiceOp<Xprs...>::Dimensions& dimensions,
+                               const Xprs&... xprs) {
+  return TensorChoiceOp<Xprs...>(choice, dimensions, xprs...);
+}
+
+} // namespace eigen_einsum::detail
+
+namespace Eigen {
+
+template <class... Xprs, class Device>
+struct TensorEvaluator<const eigen_einsum::detail::TensorChoiceOp<Xprs...>, Device>
+    : eigen_einsum::detail::buffer_evaluator<
+          typename eigen_einsum::detail::TensorChoiceOp<Xprs...>::Scalar, Device> {
+  using XprType = eigen_einsum::detail::TensorChoiceOp<Xprs...>;
+  using Scalar = typename XprType::Scalar;
+  using Base = eigen_einsum::detail::buffer_evaluator<Scalar, Device>;
+  using Base::PacketSize;
+  using typename Base::CoeffReturnType;
+  using typename Base::EvaluatorPointerType;
+  using typename Base::Index;
+  using typename Base::PacketReturnType;
+  static const int NumDims = internal::traits<XprType>::NumDimensions;
+  using Dimensions = DSizes<Index, NumDims>;
+
+  enum {
+    IsAligned = false,
+    PacketAccess = (PacketType<CoeffReturnType, Device>::size > 1),
+    BlockAccess = false,
+    PreferBlockAccess = false,
+    Layout = internal::traits<XprType>::Layout,
+    CoordAccess = false,
+    RawAccess = true
+  };
+
+  using TensorBlock = internal::TensorBlockNotImplemented;
+
+  TensorEvaluator(const XprType& op, const Device& device) : Base(device), m_op(op) {}
+
+  const Dimensions& dimensions() const { return m_op.dimensions(); }
+
+  bool evalSubExprsIfNeeded(EvaluatorPointerType data) {
+    const Index size = internal::array_prod(m_op.dimensions());
+    Scalar* out = this->output(data, size);
+    if (m_op.choice() < 0) {
+      // Zero bytes are zero for every arithmetic scalar type, complex included.
+      this->m_device.memset(out, 0, std::size_t(size) * sizeof(Scalar));
+      return data == nullptr;
+    }
+    visit([&](const auto& xpr) {
+      using X = std::remove_cv_t<std::remove_reference_t<decltype(xpr)>>;
+      using EvalTo = TensorEvalToOp<const X>;
+      EvalTo eval_to(out, xpr);
+      internal::TensorExecutor<const EvalTo, Device>::run(eval_to, this->m_device);
+    });
+    return data == nullptr;
+  }
+
+private:
+  template <class F, std::size_t... I>
+  void visit_impl(F&& f, std::index_sequence<I...>) const {
+    ((m_op.choice() == static_cast<int>(I) ? f(std::get<I>(m_op.alternatives())) : void()), ...);
+  }
+  template <class F>
+  void visit(F&& f) const {
+    visit_impl(f, std::index_sequence_for<Xprs...>{});
+  }
+
+  const XprType m_op;
+};
+
+} // namespace Eigen
+
+#endif // EIGEN_EINSUM_OPS_CHOICE_HPP

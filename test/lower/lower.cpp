@@ -1,0 +1,122 @@
+// Lowering tests for lower/lower.hpp and lower/steps.hpp: which Eigen op each kind of subscript
+// becomes.
+#include "support/subscript.hpp"
+
+#include <eigen_einsum/einsum.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <type_traits>
+
+namespace {
+
+template <class T>
+using bare = std::remove_cv_t<std::remove_reference_t<T>>;
+
+template <class T>
+struct op_kind {
+  static constexpr const char* value = "other";
+};
+template <class S, class X>
+struct op_kind<Eigen::TensorShufflingOp<S, X>> {
+  static constexpr const char* value = "shuffle";
+};
+template <class Op, class D, class X, template <class> class M>
+struct op_kind<Eigen::TensorReductionOp<Op, D, X, M>> {
+  static constexpr const char* value = "reduction";
+};
+template <class D, class X>
+struct op_kind<Eigen::TensorTraceOp<D, X>> {
+  static constexpr const char* value = "trace";
+};
+template <class A, class X>
+struct op_kind<eigen_einsum::detail::TensorDiagonalOp<A, X>> {
+  static constexpr const char* value = "diagonal";
+};
+template <class X>
+struct op_kind<eigen_einsum::detail::TensorSumToMiddleOp<X>> {
+  static constexpr const char* value = "sum to middle";
+};
+template <class I, class L, class R, class K>
+struct op_kind<Eigen::TensorContractionOp<I, L, R, K>> {
+  static constexpr const char* value = "contraction";
+};
+template <class S, class L, class R>
+struct op_kind<Eigen::TensorCwiseBinaryOp<Eigen::internal::scalar_product_op<S, S>, L, R>> {
+  static constexpr const char* value = "product";
+};
+
+// The zero-extent guard around a single plan (lower/lower.hpp): the plan's op is what counts here.
+template <class X>
+struct op_kind<eigen_einsum::detail::TensorChoiceOp<X>> : op_kind<X> {};
+
+template <class Expr>
+constexpr const char* kind_of(const Expr&) {
+  return op_kind<bare<Expr>>::value;
+}
+
+constexpr bool same(const char* a, const char* b) {
+  while (*a && *a == *b) {
+    ++a;
+    ++b;
+  }
+  return *a == *b;
+}
+
+/// True when `expr` is exactly of type T (an lvalue reference T for the identity).
+template <class T, class Expr>
+constexpr bool is_type(Expr&&) {
+  return std::is_same_v<std::conditional_t<std::is_reference_v<T>, Expr&&, bare<Expr>>, T>;
+}
+
+} // namespace
+
+TEMPLATE_TEST_CASE_SIG("lower: each kind of subscript becomes one Eigen op", "[lower]",
+                       ((int Layout), Layout), Eigen::ColMajor, Eigen::RowMajor) {
+  using T1 = Eigen::Tensor<float, 1, Layout>;
+  using T2 = Eigen::Tensor<float, 2, Layout>;
+  using T3 = Eigen::Tensor<float, 3, Layout>;
+  T1 v(3);
+  T2 a(3, 3), b(3, 3);
+  T3 c(3, 3, 3);
+  const bool col_major = Layout == Eigen::ColMajor;
+
+  // identity: the operand itself, no copy
+  REQUIRE(is_type<const T2&>(EINSUM("ij->ij", a)));
+  REQUIRE(&EINSUM("ij->ij", a) == &a);
+  // permutation
+  REQUIRE(
+      is_type<Eigen::TensorShufflingOp<const std::array<int, 3>, const T3>>(EINSUM("ijk->kji", c)));
+  // summed labels: Eigen's reduction over inner axes, our row-by-row sum over outer axes
+  REQUIRE(same(kind_of(EINSUM("ij->", a)), "reduction"));
+  REQUIRE(same(kind_of(EINSUM("ij->i", a)), col_major ? "sum to middle" : "reduction"));
+  REQUIRE(same(kind_of(EINSUM("ij->j", a)), col_major ? "reduction" : "sum to middle"));
+  REQUIRE(same(kind_of(EINSUM("ijk->ik", c)), "reduction"));
+  // summed and kept diagonals
+  REQUIRE(same(kind_of(EINSUM("ii->", a)), "trace"));
+  REQUIRE(same(kind_of(EINSUM("iij->j", c)), "trace"));
+  REQUIRE(same(kind_of(EINSUM("ii->i", a)), "diagonal"));
+  REQUIRE(same(kind_of(EINSUM("iji->ij", c)), "diagonal"));
+  // contraction, no shuffle when an operand order fits; dynamic extents add the zero-extent guard
+  using matmul = Eigen::TensorContractionOp<const Eigen::IndexPairList<Eigen::type2indexpair<1, 0>>,
+                                            const T2, const T2, const Eigen::NoOpOutputKernel>;
+  REQUIRE(is_type<eigen_einsum::detail::TensorChoiceOp<matmul>>(EINSUM("ij,jk->ik", a, b)));
+  Eigen::TensorFixedSize<float, Eigen::Sizes<3, 3>, Layout> fa, fb;
+  fa.setZero();
+  fb.setZero();
+  using fixed_t = const Eigen::TensorFixedSize<float, Eigen::Sizes<3, 3>, Layout>;
+  REQUIRE(
+      is_type<Eigen::TensorContractionOp<const Eigen::IndexPairList<Eigen::type2indexpair<1, 0>>,
+                                         fixed_t, fixed_t, const Eigen::NoOpOutputKernel>>(
+          EINSUM("ij,jk->ik", fa, fb)));
+  REQUIRE(same(kind_of(EINSUM("md,nd->mn", a, b)), "contraction"));
+  REQUIRE(same(kind_of(EINSUM("ij,jk->ki", a, b)), "contraction"));
+  REQUIRE(same(kind_of(EINSUM("ij,jk->k", a, b)), "contraction"));
+  // outer, Hadamard and broadcast products
+  REQUIRE(same(kind_of(EINSUM("i,j->ij", v, v)), "product"));
+  REQUIRE(is_type<Eigen::TensorCwiseBinaryOp<Eigen::internal::scalar_product_op<float, float>,
+                                             const T2, const T2>>(EINSUM("ij,ij->ij", a, b)));
+  REQUIRE(same(kind_of(EINSUM("ij,j->ij", a, v)), "product"));
+  // dot products: a product, then a full reduction
+  REQUIRE(same(kind_of(EINSUM("i,i->", v, v)), "reduction"));
+}

@@ -1,0 +1,54 @@
+// Op tests for ops/sum_to_middle.hpp: the sum of a rank-3 expression to its middle axis, against
+// the naive reference, both layouts, both devices.
+#define EIGEN_USE_THREADS
+#include "support/devices.hpp"
+#include "support/naive_einsum.hpp"
+
+#include <eigen_einsum/ops/sum_to_middle.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <complex>
+
+namespace {
+
+using Eigen::Index;
+using eigen_einsum::detail::sum_to_middle;
+using eigen_einsum_test::evaluate_on;
+using eigen_einsum_test::naive_einsum;
+using eigen_einsum_test::random_tensor;
+using eigen_einsum_test::require_equal;
+using eigen_einsum_test::to_dyn;
+
+template <class S, int L>
+struct config {
+  using scalar = S;
+  static constexpr int layout = L;
+};
+
+} // namespace
+
+TEMPLATE_TEST_CASE("sum_to_middle: sums the first and last axes on both devices",
+                   "[ops][sum_to_middle]", (config<float, Eigen::ColMajor>),
+                   (config<float, Eigen::RowMajor>), (config<double, Eigen::ColMajor>),
+                   (config<int, Eigen::RowMajor>), (config<std::complex<float>, Eigen::ColMajor>)) {
+  using S = typename TestType::scalar;
+  constexpr int L = TestType::layout;
+  eigen_einsum_test::thread_pool threads;
+  const Eigen::DefaultDevice serial;
+  // Innermost extent 1 (rows added in memory order), larger than a packet, ragged, and more rows
+  // than one pass of eight.
+  for (const auto& dims : {std::array<Index, 3>{1, 37, 19}, std::array<Index, 3>{19, 37, 1},
+                           std::array<Index, 3>{33, 5, 11}, std::array<Index, 3>{3, 70, 2}}) {
+    const auto t = random_tensor<S, 3, L>(dims, 4);
+    INFO("extents " << dims[0] << "x" << dims[1] << "x" << dims[2]);
+    const auto want = naive_einsum<S>("ijk->j", {to_dyn(t)});
+    require_equal(evaluate_on(serial, sum_to_middle(t)), want);
+    require_equal(evaluate_on(threads.device, sum_to_middle(t)), want);
+    // Into our own buffer, through an enclosing op.
+    require_equal(evaluate_on(serial, sum_to_middle(t) * S(1)), want);
+    // Over an expression operand (no raw access).
+    require_equal(evaluate_on(serial, sum_to_middle(t + t)),
+                  naive_einsum<S>("ijk->j", {to_dyn(t + t)}));
+  }
+}

@@ -1,0 +1,107 @@
+// Planner tests for plan/path.hpp and plan/cost.hpp: the contraction order and numpy's FLOP
+// figures.
+#include <eigen_einsum/plan/cost.hpp>
+#include <eigen_einsum/plan/parse.hpp>
+#include <eigen_einsum/plan/path.hpp>
+#include <eigen_einsum/plan/plan.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <string_view>
+
+namespace {
+
+using namespace eigen_einsum::detail;
+
+constexpr label_sets sets(std::string_view text) {
+  return sets_of(parse(text.data(), text.size()));
+}
+
+/// Label extents: `sizes("ijkl", {1000, 10, 1000, 10})`.
+constexpr label_sizes sizes(std::string_view labels, std::initializer_list<double> extents) {
+  label_sizes x{};
+  auto e = extents.begin();
+  for (char c : labels) {
+    x[c] = *e++;
+  }
+  return x;
+}
+
+constexpr path_cost best(std::string_view text, const label_sizes& x) {
+  const label_sets l = sets(text);
+  return cost_of(l, best_path(l, x), x);
+}
+
+} // namespace
+
+TEST_CASE("path: the exact search finds numpy's optimal FLOP counts", "[path]") {
+  // Figures printed by numpy 1.24 einsum_path(..., optimize='optimal') for the benchmark cases.
+  constexpr auto chain = best("ij,jk,kl->il", sizes("ijkl", {1000, 10, 1000, 10}));
+  STATIC_REQUIRE(chain.naive_flops == 3.0e8);
+  STATIC_REQUIRE(chain.optimized_flops == 400001);
+  STATIC_REQUIRE(chain.largest_intermediate == 1.0e4);
+  constexpr auto net = best("abc,bcd,cde->ae", sizes("abcde", {64, 64, 64, 64, 64}));
+  REQUIRE(net.naive_flops == Approx(3.221e9).epsilon(1e-3));
+  REQUIRE(net.optimized_flops == Approx(6.711e7).epsilon(1e-3));
+  REQUIRE(net.largest_intermediate == Approx(2.621e5).epsilon(1e-3));
+  constexpr auto bilinear = best("bn,anm,bm->ba", sizes("abmn", {64, 128, 128, 128}));
+  REQUIRE(bilinear.naive_flops == Approx(4.027e8).epsilon(1e-3));
+  REQUIRE(bilinear.optimized_flops == Approx(2.705e8).epsilon(1e-3));
+  REQUIRE(bilinear.largest_intermediate == Approx(1.049e6).epsilon(1e-3));
+  constexpr auto five =
+      best("ea,fb,abcd,gc,hd->efgh", sizes("abcdefgh", {32, 32, 32, 32, 32, 32, 32, 32}));
+  REQUIRE(five.naive_flops == Approx(5.498e12).epsilon(1e-3));
+  REQUIRE(five.optimized_flops == Approx(2.684e8).epsilon(1e-3));
+  REQUIRE(five.largest_intermediate == Approx(1.049e6).epsilon(1e-3));
+}
+
+TEST_CASE("path: the exact search contracts the cheap pair first", "[path]") {
+  constexpr label_sets l = sets("ij,jk,kl->il");
+  constexpr auto p = best_path(l, sizes("ijkl", {1000, 10, 1000, 10}));
+  STATIC_REQUIRE(p.num_steps == 2);
+  STATIC_REQUIRE(p.pairs[0][0] == 1);
+  STATIC_REQUIRE(p.pairs[0][1] == 2);
+  constexpr auto q = best_path(l, sizes("ijkl", {10, 1000, 10, 1000}));
+  STATIC_REQUIRE(q.pairs[0][0] == 0);
+  STATIC_REQUIRE(q.pairs[0][1] == 1);
+}
+
+TEST_CASE("path: a memory limit excludes large intermediates", "[path]") {
+  // With no limit the outer product first would be... never cheaper; with a tight limit the
+  // exact search must keep every intermediate within it, or drop the limit when none fits.
+  constexpr label_sets l = sets("ab,bc,cd->ad");
+  constexpr label_sizes x = sizes("abcd", {100, 2, 100, 2});
+  constexpr auto free = cost_of(l, path_of(cheapest_tree(l, x, 1e9), l.count), x);
+  constexpr auto tight = cost_of(l, path_of(cheapest_tree(l, x, 200), l.count), x);
+  STATIC_REQUIRE(free.optimized_flops <= tight.optimized_flops);
+  STATIC_REQUIRE(tight.largest_intermediate <= 200);
+}
+
+TEST_CASE("path: the greedy search handles long chains", "[path]") {
+  constexpr label_sets l = sets("ab,bc,cd,de,ef,fg,gh,hi,ij,jk->ak");
+  constexpr auto x = sizes("abcdefghijk", {10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10});
+  constexpr auto p = best_path(l, x);
+  STATIC_REQUIRE(p.num_steps == 9);
+  constexpr auto greedy = cost_of(l, p, x);
+  constexpr auto naive = cost_of(l, left_to_right(10), x);
+  STATIC_REQUIRE(greedy.optimized_flops <= naive.optimized_flops);
+}
+
+TEST_CASE("path: candidates for dynamic extents are few and distinct", "[path]") {
+  constexpr auto c = candidates_of(sets("ij,jk,kl->il"));
+  STATIC_REQUIRE(c.count >= 2);
+  STATIC_REQUIRE(c.count <= max_path_candidates);
+  STATIC_REQUIRE(!same_path(c.paths[0], c.paths[1]));
+  STATIC_REQUIRE(candidates_of(sets("ea,fb,abcd,gc,hd->efgh")).count == 1);
+}
+
+TEST_CASE("path: plans do not depend on label names", "[path]") {
+  constexpr auto p = make_plan<5>(parse("ab,bc,cd->ad", 12), false, left_to_right(3));
+  constexpr auto q = make_plan<5>(parse("xy,yz,zw->xw", 12), false, left_to_right(3));
+  STATIC_REQUIRE(p.num_nodes == q.num_nodes);
+  for (int i = 0; i < p.num_nodes; ++i) {
+    REQUIRE(p.nodes[i].kind == q.nodes[i].kind);
+    REQUIRE(p.nodes[i].num_steps == q.nodes[i].num_steps);
+    REQUIRE(p.nodes[i].num_pairs == q.nodes[i].num_pairs);
+  }
+}
