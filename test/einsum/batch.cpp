@@ -22,7 +22,8 @@ using eigen_einsum_test::to_dyn;
 template <class T>
 struct is_batch_contraction : std::false_type {};
 template <class S, class L, class R>
-struct is_batch_contraction<eigen_einsum::detail::TensorBatchContractionOp<S, L, R>> : std::true_type {};
+struct is_batch_contraction<eigen_einsum::detail::TensorBatchContractionOp<S, L, R>>
+    : std::true_type {};
 
 template <class Expr>
 bool batch_contraction(const Expr&) {

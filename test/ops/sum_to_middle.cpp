@@ -36,10 +36,11 @@ TEMPLATE_TEST_CASE("sum_to_middle: sums the first and last axes on both devices"
   constexpr int L = TestType::layout;
   eigen_einsum_test::thread_pool threads;
   const Eigen::DefaultDevice serial;
-  // Innermost extent 1 (rows added in memory order), larger than a packet, ragged, and more rows
-  // than one pass of eight.
+  // Innermost extent 1 (rows added in memory order), larger than a packet, ragged, more rows
+  // than one pass of eight, and empty first or last axes (sums of nothing: zeros).
   for (const auto& dims : {std::array<Index, 3>{1, 37, 19}, std::array<Index, 3>{19, 37, 1},
-                           std::array<Index, 3>{33, 5, 11}, std::array<Index, 3>{3, 70, 2}}) {
+                           std::array<Index, 3>{33, 5, 11}, std::array<Index, 3>{3, 70, 2},
+                           std::array<Index, 3>{0, 3, 2}, std::array<Index, 3>{2, 3, 0}}) {
     const auto t = random_tensor<S, 3, L>(dims, 4);
     INFO("extents " << dims[0] << "x" << dims[1] << "x" << dims[2]);
     const auto want = naive_einsum<S>("ijk->j", {to_dyn(t)});

@@ -31,7 +31,7 @@ template <class Text, class Option, class... Ops>
 decltype(auto) einsum(Ops&&... ops) {
   using c = compiled<Text, Option, operand_t<Ops>...>;
   if constexpr (!c::ok) {
-    raise_error<c::check, c::parsed.error>();
+    raise_error<c::check, c::parsed>();
     return invalid_einsum{};
   } else {
     const label_extents extent = check_extents(c::expanded, extents_of(ops)...);
@@ -55,7 +55,7 @@ template <class Text, class Option, class... Ops>
 path_info einsum_path(const Ops&... ops) {
   using c = compiled<Text, Option, operand_t<Ops>...>;
   if constexpr (!c::ok) {
-    raise_error<c::check, c::parsed.error>();
+    raise_error<c::check, c::parsed>();
     return path_info{};
   } else {
     const label_extents extent = check_extents(c::expanded, extents_of(ops)...);

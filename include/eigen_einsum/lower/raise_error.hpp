@@ -9,10 +9,12 @@
 
 namespace eigen_einsum::detail {
 
-/// Instantiates the diagnostic for the parse error P.
-template <const parse_error& P>
+/// Instantiates the diagnostic for the parse error of S (a complete object: C++17 takes no
+/// reference to a subobject as a template argument).
+template <const subscript& S>
 constexpr void raise_parse_error() {
   using namespace eigen_einsum::diagnostics;
+  constexpr const parse_error& P = S.error;
   using where = column<P.column>;
   if constexpr (P.kind == parse_error_kind::invalid_character) {
     (void)sizeof(invalid_character<label<P.label>, where>);
@@ -29,12 +31,13 @@ constexpr void raise_parse_error() {
   }
 }
 
-/// Instantiates the diagnostic for the mistake V (parse errors: P); nothing when there is none.
-template <const validation& V, const parse_error& P>
+/// Instantiates the diagnostic for the mistake V in the parsed subscript S; nothing when there is
+/// none.
+template <const validation& V, const subscript& S>
 constexpr void raise_error() {
   using namespace eigen_einsum::diagnostics;
   if constexpr (V.kind == error_kind::parse) {
-    raise_parse_error<P>();
+    raise_parse_error<S>();
   } else if constexpr (V.kind == error_kind::wrong_number_of_operands) {
     (void)sizeof(wrong_number_of_operands<operand_subscripts<V.expected>, operands_given<V.got>>);
   } else if constexpr (V.kind == error_kind::subscript_length_differs_from_rank) {

@@ -8,6 +8,7 @@
 #include "device.hpp"
 #include "tensor.hpp"
 
+#include <algorithm>
 #include <type_traits>
 
 namespace eigen_einsum::detail {
@@ -124,7 +125,10 @@ struct TensorEvaluator<const eigen_einsum::detail::TensorSumToMiddleOp<ArgType>,
 private:
   /// out[first, last) = the sums for kept indices [first, last).
   void sum(Scalar* out, Index first, Index last) const {
-    if (m_inner > 1) {
+    if (m_inner == 0) {
+      // An empty input: the sums are 0, and there is nothing to read.
+      std::fill(out + first, out + last, Scalar(0));
+    } else if (m_inner > 1) {
       sum_blocks(out, first, last);
     } else {
       sum_rows(out, first, last);
