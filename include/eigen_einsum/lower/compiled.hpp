@@ -50,7 +50,7 @@ struct compiled {
   static constexpr subscript parsed = parse(Text::value, Text::size);
   static constexpr operand_facts facts = facts_of<Ops...>();
   static constexpr validation check =
-      validate(parsed, facts, option::explicit_path ? &option::path : nullptr);
+      option::explicit_path ? validate(parsed, facts, option::path) : validate(parsed, facts);
   static constexpr bool ok = check.kind == error_kind::none;
   /// The subscript with each '...' replaced by labels; what every later stage works on.
   static constexpr subscript expanded = ok ? expand_ellipsis(parsed, facts.rank) : parsed;

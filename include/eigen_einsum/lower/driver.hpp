@@ -54,15 +54,14 @@ decltype(auto) einsum(Ops&&... ops) {
 template <class Text, class Option, class... Ops>
 path_info einsum_path(const Ops&... ops) {
   using c = compiled<Text, Option, operand_t<Ops>...>;
-  if constexpr (!c::ok) {
-    raise_error<c::check, c::parsed>();
-    return path_info{};
-  } else {
+  raise_error<c::check, c::parsed>(); // nothing when the call is correct
+  if constexpr (c::ok) {
     const label_extents extent = check_extents(c::expanded, extents_of(ops)...);
     const int chosen =
         c::candidates.count > 1 ? choose_path(c::candidates, c::sets, extent, c::option::limit) : 0;
     return describe(c::expanded, c::candidates.paths[chosen], extent, c::candidates.count);
   }
+  return path_info{};
 }
 
 } // namespace eigen_einsum::detail

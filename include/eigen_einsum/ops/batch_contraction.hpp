@@ -86,33 +86,20 @@ namespace Eigen {
 template <class Spec, class LhsXpr, class RhsXpr, class Device>
 struct TensorEvaluator<const eigen_einsum::detail::TensorBatchContractionOp<Spec, LhsXpr, RhsXpr>,
                        Device>
-    : eigen_einsum::detail::buffer_evaluator<
-          typename eigen_einsum::detail::TensorBatchContractionOp<Spec, LhsXpr, RhsXpr>::Scalar,
-          Device> {
+    : eigen_einsum::detail::buffer_evaluator_of<
+          eigen_einsum::detail::TensorBatchContractionOp<Spec, LhsXpr, RhsXpr>, Device> {
   using XprType = eigen_einsum::detail::TensorBatchContractionOp<Spec, LhsXpr, RhsXpr>;
   using Scalar = typename XprType::Scalar;
-  using Base = eigen_einsum::detail::buffer_evaluator<Scalar, Device>;
-  using typename Base::CoeffReturnType;
+  using Base = eigen_einsum::detail::buffer_evaluator_of<XprType, Device>;
+  using Base::Layout;
+  using Base::NumDims;
+  using typename Base::Dimensions;
   using typename Base::EvaluatorPointerType;
   using typename Base::Index;
-  using typename Base::PacketReturnType;
   using LhsEvaluator = TensorEvaluator<const LhsXpr, Device>;
   using RhsEvaluator = TensorEvaluator<const RhsXpr, Device>;
-  static constexpr int NumDims = Spec::value.out_rank;
   static constexpr int LhsRank = Spec::value.lhs_rank;
   static constexpr int RhsRank = Spec::value.rhs_rank;
-  using Dimensions = DSizes<Index, NumDims>;
-
-  enum {
-    IsAligned = true,
-    PacketAccess = (PacketType<CoeffReturnType, Device>::size > 1),
-    BlockAccess = false,
-    PreferBlockAccess = false,
-    Layout = TensorEvaluator<const LhsXpr, Device>::Layout,
-    CoordAccess = false,
-    RawAccess = true
-  };
-  using TensorBlock = internal::TensorBlockNotImplemented;
 
   static constexpr bool row_major = int(Layout) == int(RowMajor);
   static constexpr bool lhs_raw = LhsEvaluator::RawAccess;

@@ -66,30 +66,14 @@ namespace Eigen {
 
 template <class... Xprs, class Device>
 struct TensorEvaluator<const eigen_einsum::detail::TensorChoiceOp<Xprs...>, Device>
-    : eigen_einsum::detail::buffer_evaluator<
-          typename eigen_einsum::detail::TensorChoiceOp<Xprs...>::Scalar, Device> {
+    : eigen_einsum::detail::buffer_evaluator_of<eigen_einsum::detail::TensorChoiceOp<Xprs...>,
+                                                Device> {
   using XprType = eigen_einsum::detail::TensorChoiceOp<Xprs...>;
   using Scalar = typename XprType::Scalar;
-  using Base = eigen_einsum::detail::buffer_evaluator<Scalar, Device>;
-  using Base::PacketSize;
-  using typename Base::CoeffReturnType;
+  using Base = eigen_einsum::detail::buffer_evaluator_of<XprType, Device>;
+  using typename Base::Dimensions;
   using typename Base::EvaluatorPointerType;
   using typename Base::Index;
-  using typename Base::PacketReturnType;
-  static const int NumDims = internal::traits<XprType>::NumDimensions;
-  using Dimensions = DSizes<Index, NumDims>;
-
-  enum {
-    IsAligned = false,
-    PacketAccess = (PacketType<CoeffReturnType, Device>::size > 1),
-    BlockAccess = false,
-    PreferBlockAccess = false,
-    Layout = internal::traits<XprType>::Layout,
-    CoordAccess = false,
-    RawAccess = true
-  };
-
-  using TensorBlock = internal::TensorBlockNotImplemented;
 
   TensorEvaluator(const XprType& op, const Device& device) : Base(device), m_op(op) {}
 

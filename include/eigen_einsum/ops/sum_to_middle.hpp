@@ -64,31 +64,19 @@ namespace Eigen {
 
 template <class ArgType, class Device>
 struct TensorEvaluator<const eigen_einsum::detail::TensorSumToMiddleOp<ArgType>, Device>
-    : eigen_einsum::detail::buffer_evaluator<
-          typename eigen_einsum::detail::TensorSumToMiddleOp<ArgType>::Scalar, Device> {
+    : eigen_einsum::detail::buffer_evaluator_of<eigen_einsum::detail::TensorSumToMiddleOp<ArgType>,
+                                                Device> {
   using XprType = eigen_einsum::detail::TensorSumToMiddleOp<ArgType>;
   using Scalar = typename XprType::Scalar;
-  using Base = eigen_einsum::detail::buffer_evaluator<Scalar, Device>;
+  using Base = eigen_einsum::detail::buffer_evaluator_of<XprType, Device>;
+  using Base::Layout;
+  using Base::PacketAccess;
   using Base::PacketSize;
-  using typename Base::CoeffReturnType;
+  using typename Base::Dimensions;
   using typename Base::EvaluatorPointerType;
   using typename Base::Index;
   using typename Base::PacketReturnType;
-  static const int NumDims = 1;
-  using Dimensions = DSizes<Index, 1>;
   using Input = TensorEvaluator<ArgType, Device>;
-
-  enum {
-    IsAligned = false,
-    PacketAccess = (PacketType<CoeffReturnType, Device>::size > 1),
-    BlockAccess = false,
-    PreferBlockAccess = false,
-    Layout = Input::Layout,
-    CoordAccess = false,
-    RawAccess = true
-  };
-
-  using TensorBlock = internal::TensorBlockNotImplemented;
 
   TensorEvaluator(const XprType& op, const Device& device)
       : Base(device), m_impl(op.expression(), device) {

@@ -39,9 +39,9 @@ public:
   using Index = typename Eigen::internal::traits<Derived>::Index;
 };
 
-/// The evaluator base of an op that evaluates into the destination when it is the whole
-/// right-hand side, else into a buffer of its own that it then reads back.
-template <class Scalar, class Device>
+/// The evaluator base of an op of rank `Rank` that evaluates into the destination when it is the
+/// whole right-hand side, else into a buffer of its own that it then reads back (raw access).
+template <class Scalar, class Device, int Rank, int DataLayout>
 class buffer_evaluator {
 public:
   using Index = Eigen::Index;
@@ -49,6 +49,18 @@ public:
   using PacketReturnType = typename Eigen::PacketType<Scalar, Device>::type;
   static const int PacketSize = Eigen::PacketType<Scalar, Device>::size;
   using EvaluatorPointerType = typename Eigen::StorageMemory<Scalar, Device>::Type;
+  static const int NumDims = Rank;
+  using Dimensions = Eigen::DSizes<Index, Rank>;
+  using TensorBlock = Eigen::internal::TensorBlockNotImplemented;
+  enum {
+    IsAligned = false,
+    PacketAccess = (PacketSize > 1),
+    BlockAccess = false,
+    PreferBlockAccess = false,
+    Layout = DataLayout,
+    CoordAccess = false,
+    RawAccess = true
+  };
 
   explicit buffer_evaluator(const Device& device) : m_device(device) {}
 
@@ -85,6 +97,12 @@ protected:
   const Device& m_device;
   Scalar* m_buffer = nullptr;
 };
+
+/// The buffer_evaluator base of the evaluator of our op `Op` on `Device`.
+template <class Op, class Device>
+using buffer_evaluator_of =
+    buffer_evaluator<typename Op::Scalar, Device, Eigen::internal::traits<Op>::NumDimensions,
+                     Eigen::internal::traits<Op>::Layout>;
 
 } // namespace eigen_einsum::detail
 

@@ -70,10 +70,8 @@ constexpr validation check_explicit_path(const subscript& s, const contraction_p
   return {};
 }
 
-/// The first mistake in a subscript for these operands, in the order a reader would check; `path`
-/// is the user's explicit contraction order, if any.
-constexpr validation validate(const subscript& s, const operand_facts& ops,
-                              const contraction_path* path = nullptr) {
+/// The first mistake in a subscript for these operands, in the order a reader would check.
+constexpr validation validate(const subscript& s, const operand_facts& ops) {
   if (s.error.kind != parse_error_kind::none) {
     return {error_kind::parse, error_detail::none, s.error.label, s.error.operand, 0, 0};
   }
@@ -143,7 +141,15 @@ constexpr validation validate(const subscript& s, const operand_facts& ops,
       return {error_kind::mixed_layouts, error_detail::none, 0, k, 0, 0};
     }
   }
-  return path != nullptr ? check_explicit_path(s, *path) : validation{};
+  return {};
+}
+
+/// The first mistake, the user's explicit contraction order `path` included. By value, not by
+/// pointer: GCC 12's sanitizers make comparing a static member's address with null non-constant.
+constexpr validation validate(const subscript& s, const operand_facts& ops,
+                              const contraction_path& path) {
+  const validation v = validate(s, ops);
+  return v.kind != error_kind::none ? v : check_explicit_path(s, path);
 }
 
 } // namespace eigen_einsum::detail
