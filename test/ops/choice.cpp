@@ -1,6 +1,7 @@
 // Op tests for ops/choice.hpp: one of several expressions chosen at run time, or zeros, against
 // the naive reference, both layouts, both devices.
 #define EIGEN_USE_THREADS
+#include "support/config.hpp"
 #include "support/devices.hpp"
 #include "support/naive_einsum.hpp"
 
@@ -15,17 +16,12 @@ namespace {
 
 using Eigen::Index;
 using eigen_einsum::detail::choose;
+using eigen_einsum_test::config;
 using eigen_einsum_test::evaluate_on;
 using eigen_einsum_test::naive_einsum;
 using eigen_einsum_test::random_tensor;
 using eigen_einsum_test::require_equal;
 using eigen_einsum_test::to_dyn;
-
-template <class S, int L>
-struct config {
-  using scalar = S;
-  static constexpr int layout = L;
-};
 
 } // namespace
 

@@ -1,5 +1,6 @@
 // Op tests for ops/diagonal.hpp: the lazy diagonal view on its own, against the naive reference.
 #define EIGEN_USE_THREADS
+#include "support/config.hpp"
 #include "support/devices.hpp"
 #include "support/naive_einsum.hpp"
 
@@ -13,17 +14,12 @@ namespace {
 
 using Eigen::Index;
 using eigen_einsum::detail::diagonal;
+using eigen_einsum_test::config;
 using eigen_einsum_test::evaluate_on;
 using eigen_einsum_test::naive_einsum;
 using eigen_einsum_test::random_tensor;
 using eigen_einsum_test::require_equal;
 using eigen_einsum_test::to_dyn;
-
-template <class S, int L>
-struct config {
-  using scalar = S;
-  static constexpr int layout = L;
-};
 
 } // namespace
 

@@ -1,6 +1,7 @@
 // Op tests for ops/sum_to_middle.hpp: the sum of a rank-3 expression to its middle axis, against
 // the naive reference, both layouts, both devices.
 #define EIGEN_USE_THREADS
+#include "support/config.hpp"
 #include "support/devices.hpp"
 #include "support/naive_einsum.hpp"
 
@@ -14,17 +15,12 @@ namespace {
 
 using Eigen::Index;
 using eigen_einsum::detail::sum_to_middle;
+using eigen_einsum_test::config;
 using eigen_einsum_test::evaluate_on;
 using eigen_einsum_test::naive_einsum;
 using eigen_einsum_test::random_tensor;
 using eigen_einsum_test::require_equal;
 using eigen_einsum_test::to_dyn;
-
-template <class S, int L>
-struct config {
-  using scalar = S;
-  static constexpr int layout = L;
-};
 
 } // namespace
 

@@ -3,6 +3,7 @@
 #ifndef EIGEN_EINSUM_TEST_SUPPORT_CHECK_HPP
 #define EIGEN_EINSUM_TEST_SUPPORT_CHECK_HPP
 
+#include "config.hpp"
 #include "naive_einsum.hpp"
 #include "subscript.hpp"
 
@@ -11,13 +12,6 @@
 #include <type_traits>
 
 namespace eigen_einsum_test {
-
-/// One scalar type and one layout, for TEMPLATE_TEST_CASE.
-template <class S, int L>
-struct config {
-  using scalar = S;
-  static constexpr int layout = L;
-};
 
 /// Evaluates `result` into a Tensor and compares it with the naive einsum of the operands.
 template <class Expr, class... Ops>
