@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Writes test/numpy/cases_NN.cpp: einsum<...> on small operands against numpy.einsum's results.
+"""Writes test/numpy/cases_NN.cpp and broadcast_NN.cpp: einsum<...> on small operands against
+numpy.einsum's results.
 
     bash scripts/gen_numpy_cases.sh                 # installs numpy if needed, then runs this
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 scripts/gen_numpy_cases.py
@@ -15,9 +16,13 @@ numpy.einsum's default optimize=False rejects an explicit output that leaves out
 ("output has more dimensions than subscripts given"); optimize=True sums the ellipsis dimensions,
 the rule einsum<...> follows, so such cases take optimize=True's result. Every other case takes
 optimize=False's and checks that optimize=True agrees. Every result is also checked against a
-brute-force loop written here, which enforces einsum<...>'s one difference from numpy: a labelled
-dimension has one extent in all operands (numpy broadcasts extent 1), only ellipsis dimensions
-broadcast. Cases numpy rejects are dropped and counted.
+brute-force loop written here, which enforces einsum<...>'s default difference from numpy: a
+labelled dimension has one extent in all operands (numpy broadcasts extent 1), only ellipsis
+dimensions broadcast. Cases numpy rejects are dropped and counted.
+
+broadcast_NN.cpp holds cases numpy accepts only by broadcasting a labelled extent-1 dimension
+(drawn from a stream of their own, so cases_NN.cpp do not change): each requires the default
+einsum<...> to throw shape_error and einsum<..., numpy_broadcasting> to give numpy's result.
 
 --exclude-ellipsis keeps only the cases without "...", with their numbers, scalars, layouts and
 data unchanged, so that set is a subset of the full one.
@@ -40,6 +45,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_OUT = os.path.join(ROOT, "test", "numpy")
 DEFAULT_SEED = 20240611
 DEFAULT_TOTAL = 320
+DEFAULT_BROADCAST_TOTAL = 40
 PER_FILE = 20
 MAX_OPERAND_SIZE = 64
 MAX_OUTPUT_SIZE = 256
@@ -184,6 +190,7 @@ class Case:
     result_shape: tuple = ()
     result_data: list = field(default_factory=list)
     numpy_path: str = ""  # "optimize=False" or "optimize=True"
+    numpy_broadcasting: bool = False  # needs eigen_einsum::numpy_broadcasting
 
     @property
     def has_ellipsis(self):
@@ -233,9 +240,10 @@ def text_of(items):
 
 # --- the brute-force reference: einsum<...>'s rules ---------------------------------------------
 
-def brute_force(subscript, shapes, data):
+def brute_force(subscript, shapes, data, numpy_broadcasting=False):
     """Result shape and row-major data, looping over every label value; Rejected outside our
-    rules."""
+    rules (with numpy_broadcasting, numpy's: a labelled extent 1 broadcasts against other
+    operands, never within one)."""
     terms, output = parse(subscript)
     if len(terms) != len(shapes):
         raise Rejected("operand count")
@@ -252,6 +260,7 @@ def brute_force(subscript, shapes, data):
     for term, shape, e in zip(terms, shapes, ellipsis_ranks):
         axes = []
         d = 0
+        here = {}  # label -> extent in this operand
         for item in term:
             if item == "...":
                 for j in range(e):
@@ -264,12 +273,17 @@ def brute_force(subscript, shapes, data):
                     axes.append(axis)
                     d += 1
                 continue
+            if here.setdefault(item, shape[d]) != shape[d]:
+                raise Rejected(f"label {item!r} with two extents in one operand")
             if item not in axis_of:
                 axis_of[item] = len(extents)
                 extents.append(shape[d])
             elif extents[axis_of[item]] != shape[d]:
-                raise Rejected(f"label {item!r} with two extents "
-                               "(numpy broadcasts extent 1; we do not)")
+                if not numpy_broadcasting or (shape[d] != 1 and extents[axis_of[item]] != 1):
+                    raise Rejected(f"label {item!r} with two extents "
+                                   "(numpy broadcasts extent 1; we do so on request)")
+                if shape[d] != 1:
+                    extents[axis_of[item]] = shape[d]
             axes.append(axis_of[item])
             d += 1
         operand_axes.append(axes)
@@ -395,7 +409,7 @@ def fits(case):
     """Within our rules and small enough: returns the brute-force result shape, or None."""
     try:
         shape, _ = brute_force(case.subscript, case.shapes,
-                               [[0] * math.prod(s) for s in case.shapes])
+                               [[0] * math.prod(s) for s in case.shapes], case.numpy_broadcasting)
     except Rejected:
         return None
     if len(shape) > MAX_RANK or math.prod(shape) > MAX_OUTPUT_SIZE:
@@ -414,6 +428,43 @@ def build_cases(seed, total):
     rng = random.Random(seed)
     while len(cases) < total:
         case = random_case(rng)
+        if case is None or key(case) in seen or fits(case) is None:
+            continue
+        seen.add(key(case))
+        cases.append(case)
+    return cases
+
+
+def broadcast_case(rng):
+    """A random case that numpy accepts only by broadcasting a labelled extent 1 against another
+    operand's extent (einsum<..., numpy_broadcasting>), or None to draw again."""
+    case = random_case(rng)
+    if case is None or "." in case.subscript:
+        return None
+    terms, _ = parse(case.subscript)
+    shapes = [list(shape) for shape in case.shapes]
+    shared = sorted({c for t in terms for c in t
+                     if sum(c in u for u in terms) > 1 and
+                     all(shapes[k][i] > 1 for k, u in enumerate(terms)
+                         for i, x in enumerate(u) if x == c)})
+    if not shared:
+        return None
+    for c in rng.sample(shared, rng.randint(1, min(2, len(shared)))):
+        holders = [k for k, t in enumerate(terms) if c in t]
+        for k in rng.sample(holders, rng.randint(1, len(holders) - 1)):
+            shapes[k] = [1 if x == c else n for x, n in zip(terms[k], shapes[k])]
+    case.shapes = [tuple(shape) for shape in shapes]
+    case.category = "broadcast"
+    case.numpy_broadcasting = True
+    return case
+
+
+def build_broadcast_cases(seed, total, seen):
+    """Cases numpy accepts only through its broadcasting of labelled extent-1 dimensions."""
+    cases = []
+    rng = random.Random(f"{seed}/broadcast")
+    while len(cases) < total:
+        case = broadcast_case(rng)
         if case is None or key(case) in seen or fits(case) is None:
             continue
         seen.add(key(case))
@@ -443,7 +494,7 @@ def fill(case, seed):
 
     for _ in range(10):
         case.data = [[draw(not s) for _ in range(math.prod(s))] for s in case.shapes]
-        _, result = brute_force(case.subscript, case.shapes, case.data)
+        _, result = brute_force(case.subscript, case.shapes, case.data, case.numpy_broadcasting)
         if any(result) or not result:
             return
 
@@ -484,7 +535,8 @@ def evaluate(cases, seed):
             dropped.append(f"{case.category} {case.subscript!r} {case.shapes}: numpy: {error}")
             continue
         try:
-            ref_shape, ref_data = brute_force(case.subscript, case.shapes, case.data)
+            ref_shape, ref_data = brute_force(case.subscript, case.shapes, case.data,
+                                              case.numpy_broadcasting)
         except Rejected as error:
             dropped.append(f"{case.category} {case.subscript!r} {case.shapes}: ours: {error}")
             continue
@@ -533,7 +585,8 @@ def shape_text(shape):
 def cxx_case(case):
     name = (f"numpy {case.number:03d}: {case.subscript} "
             + ",".join(shape_text(s) for s in case.shapes))
-    tags = f"[numpy][{case.scalar}][{case.layout}]"
+    tags = f"[numpy][{case.scalar}][{case.layout}]" + ("[broadcast]" if case.numpy_broadcasting
+                                                        else "")
     lines = [f'TEST_CASE("{name}", "{tags}") {{',
              f"  using S = {CXX_SCALAR[case.scalar]};",
              f"  constexpr int L = Eigen::{case.layout};"]
@@ -547,6 +600,11 @@ def cxx_case(case):
     dims = ", ".join(str(n) for n in case.result_shape)
     values = ", ".join(value_text(case.scalar, v) for v in case.result_data)
     call = f'EINSUM("{case.subscript}", {", ".join(names)})'
+    if case.numpy_broadcasting:
+        # Rejected by default, numpy's result with the option.
+        lines.append(f"  REQUIRE_THROWS_AS(({call}), eigen_einsum::shape_error);")
+        call = (f'EINSUM_WITH(eigen_einsum::numpy_broadcasting, "{case.subscript}", '
+                f'{", ".join(names)})')
     lines.append(f'  require_numpy("{case.subscript}", {call}, {{{dims}}}, {{{values}}});')
     lines.append("}")
     return "\n".join(lines) + "\n"
@@ -587,6 +645,9 @@ def main():
     parser.add_argument("--total", type=int, default=DEFAULT_TOTAL,
                         help="cases to generate before --exclude-ellipsis (default 320)")
     parser.add_argument("--per-file", type=int, default=PER_FILE)
+    parser.add_argument("--broadcast-total", type=int, default=DEFAULT_BROADCAST_TOTAL,
+                        help="cases needing numpy's broadcasting of labelled extent-1 dimensions, "
+                             "written to broadcast_NN.cpp (default 40)")
     parser.add_argument("--clang-format", default=shutil.which("clang-format"),
                         help="clang-format to format the files with (default: from PATH)")
     args = parser.parse_args()
@@ -599,13 +660,29 @@ def main():
     dropped = rejected + dropped
     chosen = [c for c in numbered if not (args.exclude_ellipsis and c.has_ellipsis)]
     groups = [chosen[i:i + args.per_file] for i in range(0, len(chosen), args.per_file)]
+    # Then the cases that need numpy_broadcasting, numbered after the others.
+    extra = build_broadcast_cases(args.seed, args.broadcast_total, {key(c) for c in cases})
+    extra_valid, extra_rejected = accepted(extra)
+    first = len(numbered)
+    for n, case in enumerate(extra_valid):
+        case.number = first + n
+        case.layout = LAYOUTS[case.number % 2]
+        case.scalar = scalar_for(case.number)
+    broadcast, extra_dropped, extra_disagree, extra_surprises = evaluate(extra_valid, args.seed)
+    dropped += extra_rejected + extra_dropped
+    disagree += extra_disagree
+    surprises += extra_surprises
+    broadcast_groups = [broadcast[i:i + args.per_file]
+                        for i in range(0, len(broadcast), args.per_file)]
 
     options = []
     if args.exclude_ellipsis:
         options.append("--exclude-ellipsis")
     for flag, value, default in (("--seed", args.seed, DEFAULT_SEED),
                                  ("--total", args.total, DEFAULT_TOTAL),
-                                 ("--per-file", args.per_file, PER_FILE)):
+                                 ("--per-file", args.per_file, PER_FILE),
+                                 ("--broadcast-total", args.broadcast_total,
+                                  DEFAULT_BROADCAST_TOTAL)):
         if value != default:
             options.append(f"{flag} {value}")
     if os.path.abspath(args.out) != DEFAULT_OUT:
@@ -618,10 +695,14 @@ def main():
 
     os.makedirs(args.out, exist_ok=True)
     for name in os.listdir(args.out):
-        if re.fullmatch(r"cases_\d+\.cpp", name):
+        if re.fullmatch(r"(cases|broadcast)_\d+\.cpp", name):
             os.remove(os.path.join(args.out, name))
     for f, group in enumerate(groups):
         path = os.path.join(args.out, f"cases_{f:02d}.cpp")
+        with open(path, "w", encoding="utf-8") as out:
+            out.write(clang_format(cxx_file(group, command, versions), args.clang_format))
+    for f, group in enumerate(broadcast_groups):
+        path = os.path.join(args.out, f"broadcast_{f:02d}.cpp")
         with open(path, "w", encoding="utf-8") as out:
             out.write(clang_format(cxx_file(group, command, versions), args.clang_format))
 
@@ -647,7 +728,9 @@ def main():
         print("DISAGREE: " + line)
     for line in surprises:
         print("numpy: " + line)
-    print(f"wrote {len(groups)} files to {args.out}")
+    print(f"numpy_broadcasting: generated {len(extra)}, numpy accepted {len(broadcast)}, written "
+          f"to {len(broadcast_groups)} broadcast_NN.cpp files")
+    print(f"wrote {len(groups) + len(broadcast_groups)} files to {args.out}")
     return 1 if disagree else 0
 
 

@@ -5,7 +5,7 @@
 #
 #   scripts/test.sh            all configurations
 #   scripts/test.sh --quick    only "main"
-#   scripts/test.sh NAME...    only the named configurations (main cxx17 clang release asan)
+#   scripts/test.sh NAME...    only the named configurations (main cxx17 clang release asan tsan)
 #
 # Environment: EIGEN_EINSUM_TEST_OPT  optimisation flags of the test builds (default -O0: Eigen's
 #              tensor code compiles about 30% slower at -O1 and 4x slower with sanitizers at -O1)
@@ -13,13 +13,13 @@
 set -uo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-all_configs=(main cxx17 clang release asan)
+all_configs=(main cxx17 clang release asan tsan)
 configs=()
 for arg in "$@"; do
   case "$arg" in
     --quick) configs+=(main) ;;
     -h|--help) sed -n '2,13s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
-    main|cxx17|clang|release|asan) configs+=("$arg") ;;
+    main|cxx17|clang|release|asan|tsan) configs+=("$arg") ;;
     *) echo "test.sh: unknown argument '$arg' (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -38,8 +38,10 @@ if command -v ninja >/dev/null; then
   keep_going=(-k 0)
 fi
 sanitize="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+thread_sanitize="-fsanitize=thread -fno-omit-frame-pointer"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:strict_string_checks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
+export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1}
 
 seconds() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 
@@ -109,16 +111,25 @@ for config in "${configs[@]}"; do
              -DEIGEN_EINSUM_TEST_SUBSET=OFF -DCMAKE_CXX_FLAGS= ;;
     cxx17) run_config cxx17 g++ -DEIGEN_EINSUM_CXX_STANDARD=17 \
              -DEIGEN_EINSUM_TEST_SUBSET=ON -DCMAKE_CXX_FLAGS= ;;
+    # clang++ with AddressSanitizer and UBSan: every test, the failtests' clang messages too.
     clang) run_config clang clang++ -DEIGEN_EINSUM_CXX_STANDARD=20 \
-             -DEIGEN_EINSUM_TEST_SUBSET=ON -DCMAKE_CXX_FLAGS= ;;
+             -DEIGEN_EINSUM_TEST_SUBSET=OFF -DEIGEN_EINSUM_TEST_PACKAGE=OFF \
+             -DCMAKE_CXX_FLAGS="$sanitize" ;;
     # Users build our tests optimised too, where GCC warns on things -O0 never sees.
     release) run_config release g++ -DEIGEN_EINSUM_CXX_STANDARD=20 \
              -DEIGEN_EINSUM_TEST_SUBSET=ON -DEIGEN_EINSUM_TEST_FAILTESTS=OFF \
              -DEIGEN_EINSUM_TEST_PACKAGE=OFF -DCMAKE_CXX_FLAGS= -DCMAKE_BUILD_TYPE=Release ;;
-    # Sanitizers change nothing that -fsyntax-only sees: no failtests here.
+    # g++ with AddressSanitizer and UBSan: every test. Sanitizers change nothing that
+    # -fsyntax-only sees: no failtests here.
     asan)  run_config asan g++ -DEIGEN_EINSUM_CXX_STANDARD=20 \
-             -DEIGEN_EINSUM_TEST_SUBSET=ON -DEIGEN_EINSUM_TEST_FAILTESTS=OFF \
-             -DCMAKE_CXX_FLAGS="$sanitize" ;;
+             -DEIGEN_EINSUM_TEST_SUBSET=OFF -DEIGEN_EINSUM_TEST_FAILTESTS=OFF \
+             -DEIGEN_EINSUM_TEST_PACKAGE=OFF -DCMAKE_CXX_FLAGS="$sanitize" ;;
+    # ThreadSanitizer over the tests that run threads (ops, every lowering on ThreadPoolDevice,
+    # several threads calling einsum at once).
+    tsan)  run_config tsan g++ -DEIGEN_EINSUM_CXX_STANDARD=20 \
+             -DEIGEN_EINSUM_TEST_THREADS_ONLY=ON -DEIGEN_EINSUM_TEST_FAILTESTS=OFF \
+             -DEIGEN_EINSUM_TEST_PACKAGE=OFF -DEIGEN_EINSUM_BUILD_EXAMPLES=OFF \
+             -DCMAKE_CXX_FLAGS="$thread_sanitize" ;;
   esac
 done
 

@@ -24,6 +24,13 @@
 #define EIGEN_EINSUM_HAS_BUILTIN_CTZ 0
 #endif
 
+// Whether exceptions are enabled (not under -fno-exceptions): shape errors are then thrown.
+#if defined(__cpp_exceptions) || defined(__EXCEPTIONS) || defined(_CPPUNWIND)
+#define EIGEN_EINSUM_HAS_EXCEPTIONS 1
+#else
+#define EIGEN_EINSUM_HAS_EXCEPTIONS 0
+#endif
+
 // Newer Eigen moved the Tensor module; the old path still forwards there.
 #if __has_include(<unsupported/Eigen/Tensor>) && !__has_include(<unsupported/Eigen/CXX11/Tensor>)
 #define EIGEN_EINSUM_TENSOR_HEADER <unsupported/Eigen/Tensor>

@@ -3,6 +3,10 @@
 #ifndef EIGEN_EINSUM_DIAGNOSTICS_HPP
 #define EIGEN_EINSUM_DIAGNOSTICS_HPP
 
+#include "config.hpp"
+
+#include <cstdio>
+#include <cstdlib>
 #include <stdexcept>
 #include <string>
 
@@ -11,11 +15,47 @@ namespace eigen_einsum {
 /// Thrown by einsum when a label's extents disagree, before anything is written.
 ///
 /// Example: `einsum<"ij,jk->ik">(a /*2x3*/, b /*4x5*/)` throws with the message
-/// `einsum: label 'j' has extent 3 in operand 0 but 4 in operand 1`.
+/// `einsum: label 'j' has extent 3 in operand 0 but 4 in operand 1, in "ij,jk->ik" with operand
+/// shapes (2,3), (4,5)`.
+/// Under -fno-exceptions the message goes to EIGEN_EINSUM_SHAPE_ERROR_HANDLER instead.
 class shape_error : public std::invalid_argument {
 public:
   using std::invalid_argument::invalid_argument;
 };
+
+namespace detail {
+
+/// Without exceptions: the message on stderr, then std::abort(), as a failed eigen_assert does.
+[[noreturn]] inline void print_and_abort(const char* message) {
+  std::fprintf(stderr, "%s\n", message);
+  std::abort();
+}
+
+} // namespace detail
+} // namespace eigen_einsum
+
+// What einsum calls with a shape_error's message (a const char*) when exceptions are disabled.
+// Define it before including eigen_einsum to report otherwise; it must not return.
+#ifndef EIGEN_EINSUM_SHAPE_ERROR_HANDLER
+#define EIGEN_EINSUM_SHAPE_ERROR_HANDLER(message) ::eigen_einsum::detail::print_and_abort(message)
+#endif
+
+namespace eigen_einsum::detail {
+
+/// Throws shape_error(message), or passes it to EIGEN_EINSUM_SHAPE_ERROR_HANDLER under
+/// -fno-exceptions. Out of line, so that each einsum call does not carry its own copy.
+[[noreturn]] inline void report_shape_error(const std::string& message) {
+#if EIGEN_EINSUM_HAS_EXCEPTIONS
+  throw shape_error(message);
+#else
+  EIGEN_EINSUM_SHAPE_ERROR_HANDLER(message.c_str());
+  std::abort(); // a handler that returns must not let einsum go on
+#endif
+}
+
+} // namespace eigen_einsum::detail
+
+namespace eigen_einsum {
 
 /// Compile-time errors. Each is a class template whose arguments carry the details (label,
 /// operand, counts), so the compiler's "in instantiation of" line names them.

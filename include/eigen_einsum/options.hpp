@@ -13,6 +13,15 @@ struct path {};
 template <long long N>
 struct memory_limit {};
 
+/// numpy's rule for labelled dimensions: an extent 1 broadcasts against the label's extent in
+/// the other operands (`einsum<"ij,ij->j", numpy_broadcasting>(a, b)` with a (4, 3), b (1, 3)).
+/// Without it a label has one extent in every operand, as Eigen's own ops check.
+struct numpy_broadcasting {};
+
+/// Several options at once: `options<numpy_broadcasting, memory_limit<1 << 20>>`.
+template <class... Options>
+struct options {};
+
 /// No option: the cheapest order, intermediates within the largest operand or output (numpy).
 struct default_options {};
 

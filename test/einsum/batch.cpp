@@ -25,6 +25,10 @@ template <class S, class L, class R>
 struct is_batch_contraction<eigen_einsum::detail::TensorBatchContractionOp<S, L, R>>
     : std::true_type {};
 
+template <class X, std::size_t N>
+struct is_batch_contraction<eigen_einsum::detail::TensorAliasGuardOp<X, N>>
+    : is_batch_contraction<X> {};
+
 template <class Expr>
 bool batch_contraction(const Expr&) {
   return is_batch_contraction<Expr>::value;

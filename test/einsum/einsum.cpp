@@ -288,14 +288,16 @@ TEST_CASE("einsum: extents that disagree throw shape_error before writing", "[ei
   dst.setConstant(7.f);
   REQUIRE_THROWS_AS(dst = EINSUM("ij,jk->ik", a, b), eigen_einsum::shape_error);
   REQUIRE_THROWS_WITH(EINSUM("ij,jk->ik", a, b),
-                      "einsum: label 'j' has extent 3 in operand 0 but 4 in operand 1");
+                      "einsum: label 'j' has extent 3 in operand 0 but 4 in operand 1, in "
+                      "\"ij,jk->ik\" with operand shapes (2,3), (4,5)");
   REQUIRE_THROWS_WITH(EINSUM("ii->i", a),
-                      "einsum: label 'i' has extent 2 in operand 0 but 3 in operand 0");
+                      "einsum: label 'i' has extent 2 in operand 0 but 3 in operand 0, in "
+                      "\"ii->i\" with operand shape (2,3)");
   REQUIRE(dst(0, 0) == 7.f);
   const auto r = random_tensor<float, 3, Eigen::ColMajor>({2, 3, 4}, 3);
   const auto q = random_tensor<float, 3, Eigen::ColMajor>({3, 4, 5}, 4);
   REQUIRE_THROWS_WITH(EINSUM("...ij,...jk", r, q),
                       "einsum: the dimensions under '...' do not broadcast: axis 0 of operand 0 "
                       "has extent 2 but axis 0 of operand 1 has extent 3, and only extent 1 "
-                      "broadcasts");
+                      "broadcasts, in \"...ij,...jk\" with operand shapes (2,3,4), (3,4,5)");
 }

@@ -19,10 +19,13 @@ using eigen_einsum_test::random_tensor;
 using eigen_einsum_test::require_equal;
 using eigen_einsum_test::to_dyn;
 
+/// Whether einsum's result (inside its alias guard) chooses among orders at run time.
 template <class T>
 struct is_choice : std::false_type {};
 template <class... X>
 struct is_choice<eigen_einsum::detail::TensorChoiceOp<X...>> : std::true_type {};
+template <class X, std::size_t N>
+struct is_choice<eigen_einsum::detail::TensorAliasGuardOp<X, N>> : is_choice<X> {};
 
 } // namespace
 

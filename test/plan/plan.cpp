@@ -160,6 +160,7 @@ TEST_CASE("plan: labels from '...' shared with another operand broadcast first",
   constexpr plan<3> p = [] {
     subscript s = parse("Aij,Ajk->Aik", 12);
     s.ellipsis_labels.labels[s.ellipsis_labels.size++] = 'A';
+    s.broadcasting = set_of('A');
     return make_plan(s, false);
   }();
   STATIC_REQUIRE(p.nodes[0].num_steps == 1);
@@ -172,6 +173,7 @@ TEST_CASE("plan: labels from '...' shared with another operand broadcast first",
   constexpr plan<3> q = [] {
     subscript s = parse("Aij,jk->Aik", 11);
     s.ellipsis_labels.labels[s.ellipsis_labels.size++] = 'A';
+    s.broadcasting = set_of('A');
     return make_plan(s, false);
   }();
   STATIC_REQUIRE(q.nodes[0].num_steps == 0);

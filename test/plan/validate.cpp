@@ -61,17 +61,21 @@ TEST_CASE("validate: the first mistake is reported with its details", "[validate
 
 TEST_CASE("validate: extents of one label must agree", "[validate]") {
   constexpr auto s = parse("ij,jk->ik", 9);
+  const char* text = "ij,jk->ik";
   const std::array<std::ptrdiff_t, 2> a{2, 3}, b{3, 5}, bad{4, 5};
-  const auto extent = check_extents(s, a, b);
+  const auto extent = check_extents(s, text, a, b);
   REQUIRE(extent['i'] == 2);
   REQUIRE(extent['j'] == 3);
   REQUIRE(extent['k'] == 5);
-  REQUIRE_THROWS_WITH(check_extents(s, a, bad),
-                      "einsum: label 'j' has extent 3 in operand 0 but 4 in operand 1");
-  REQUIRE_THROWS_AS(check_extents(s, a, bad), eigen_einsum::shape_error);
+  REQUIRE_THROWS_WITH(check_extents(s, text, a, bad),
+                      "einsum: label 'j' has extent 3 in operand 0 but 4 in operand 1, in "
+                      "\"ij,jk->ik\" with operand shapes (2,3), (4,5)");
+  REQUIRE_THROWS_AS(check_extents(s, text, a, bad), eigen_einsum::shape_error);
   constexpr auto diag = parse("ii->i", 5);
-  REQUIRE_THROWS_WITH(check_extents(diag, a),
-                      "einsum: label 'i' has extent 2 in operand 0 but 3 in operand 0");
+  const char* diag_text = "ii->i";
+  REQUIRE_THROWS_WITH(check_extents(diag, diag_text, a),
+                      "einsum: label 'i' has extent 2 in operand 0 but 3 in operand 0, in "
+                      "\"ii->i\" with operand shape (2,3)");
 }
 
 namespace {
@@ -130,31 +134,58 @@ TEST_CASE("validate: '...' errors", "[validate]") {
 
 TEST_CASE("validate: dimensions under '...' broadcast extent 1", "[validate]") {
   constexpr auto s = expanded("...i,...i", facts({2, 3}));
+  const char* text = "...i,...i";
   const std::array<std::ptrdiff_t, 2> a{1, 3};
   const std::array<std::ptrdiff_t, 3> b{4, 5, 3}, c{4, 1, 3}, bad{4, 2, 3};
-  const auto extent = check_extents(s, a, b);
+  const auto extent = check_extents(s, text, a, b);
   REQUIRE(extent['A'] == 4);
   REQUIRE(extent['B'] == 5);
   REQUIRE(extent['i'] == 3);
-  REQUIRE(check_extents(s, a, c)['B'] == 1);
+  REQUIRE(check_extents(s, text, a, c)['B'] == 1);
   const std::array<std::ptrdiff_t, 2> five{5, 3};
-  REQUIRE(check_extents(s, five, c)['B'] == 5);
+  REQUIRE(check_extents(s, text, five, c)['B'] == 5);
   const std::array<std::ptrdiff_t, 2> three{3, 3};
-  REQUIRE_THROWS_WITH(check_extents(s, three, bad),
+  REQUIRE_THROWS_WITH(check_extents(s, text, three, bad),
                       "einsum: the dimensions under '...' do not broadcast: axis 0 of operand 0 "
                       "has extent 3 but axis 1 of operand 1 has extent 2, and only extent 1 "
-                      "broadcasts");
+                      "broadcasts, in \"...i,...i\" with operand shapes (3,3), (4,2,3)");
   // Labels do not broadcast; the message says where extent 1 does.
   constexpr auto labels = parse("ij,jk", 5);
+  const char* labels_text = "ij,jk";
   const std::array<std::ptrdiff_t, 2> one{2, 1}, wide{3, 4};
-  REQUIRE_THROWS_WITH(check_extents(labels, one, wide),
+  REQUIRE_THROWS_WITH(check_extents(labels, labels_text, one, wide),
                       "einsum: label 'j' has extent 1 in operand 0 but 3 in operand 1 (extent 1 "
-                      "broadcasts only under '...')");
+                      "broadcasts only under '...', or for every label with the option "
+                      "eigen_einsum::numpy_broadcasting), in \"ij,jk\" with operand shapes "
+                      "(2,1), (3,4)");
+}
+
+TEST_CASE("validate: under numpy_broadcasting every label broadcasts extent 1", "[validate]") {
+  constexpr auto s = with_numpy_broadcasting(parse("ij,jk", 5));
+  const char* text = "ij,jk";
+  const std::array<std::ptrdiff_t, 2> one{2, 1}, wide{3, 4}, other{2, 3}, bad{5, 4};
+  const auto extent = check_extents(s, text, one, wide);
+  REQUIRE(extent['j'] == 3);
+  REQUIRE(extent.broadcasts);
+  REQUIRE(!check_extents(s, text, other, wide).broadcasts);
+  REQUIRE_THROWS_WITH(check_extents(s, text, other, bad),
+                      "einsum: label 'j' has extent 3 in operand 0 but 5 in operand 1, in "
+                      "\"ij,jk\" with operand shapes (2,3), (5,4)");
+  // A label repeated in one operand has one extent there, as in numpy.
+  constexpr auto diag = with_numpy_broadcasting(parse("ii,i", 4));
+  const char* diag_text = "ii,i";
+  const std::array<std::ptrdiff_t, 2> square{1, 1}, oblong{1, 3};
+  const std::array<std::ptrdiff_t, 1> three{3};
+  REQUIRE(check_extents(diag, diag_text, square, three)['i'] == 3);
+  REQUIRE_THROWS_WITH(check_extents(diag, diag_text, oblong, three),
+                      "einsum: label 'i' has extent 1 in operand 0 but 3 in operand 0, in "
+                      "\"ii,i\" with operand shapes (1,3), (3)");
 }
 
 TEST_CASE("validate: a zero extent is flagged", "[validate]") {
   constexpr auto s = parse("ij,jk", 5);
+  const char* text = "ij,jk";
   const std::array<std::ptrdiff_t, 2> a{2, 0}, b{0, 3}, c{2, 3}, d{3, 4};
-  REQUIRE(check_extents(s, a, b).zero);
-  REQUIRE(!check_extents(s, c, d).zero);
+  REQUIRE(check_extents(s, text, a, b).zero);
+  REQUIRE(!check_extents(s, text, c, d).zero);
 }

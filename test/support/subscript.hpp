@@ -8,6 +8,7 @@
 
 #if EIGEN_EINSUM_HAS_STRING_LITERAL_SUBSCRIPT
 #define EINSUM(text, ...) ::eigen_einsum::einsum<text>(__VA_ARGS__)
+#define EINSUM_WITH(option, text, ...) ::eigen_einsum::einsum<text, option>(__VA_ARGS__)
 #else
 // C++17: the subscript as a function-local static constexpr fixed_string. The operands are the
 // lambda's arguments, so temporaries among them live until the end of the caller's expression.
@@ -15,6 +16,12 @@
   ([](auto&&... einsum_operands) -> decltype(auto) {                                               \
     static constexpr ::eigen_einsum::fixed_string einsum_subscript{text};                          \
     return ::eigen_einsum::einsum<einsum_subscript>(                                               \
+        std::forward<decltype(einsum_operands)>(einsum_operands)...);                              \
+  }(__VA_ARGS__))
+#define EINSUM_WITH(option, text, ...)                                                             \
+  ([](auto&&... einsum_operands) -> decltype(auto) {                                               \
+    static constexpr ::eigen_einsum::fixed_string einsum_subscript{text};                          \
+    return ::eigen_einsum::einsum<einsum_subscript, option>(                                       \
         std::forward<decltype(einsum_operands)>(einsum_operands)...);                              \
   }(__VA_ARGS__))
 #endif

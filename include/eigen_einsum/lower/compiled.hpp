@@ -18,12 +18,17 @@
 
 namespace eigen_einsum::detail {
 
-/// What an option type says: a memory limit, or an explicit path.
+/// What an option type says: a memory limit, an explicit path, numpy's broadcasting, or several.
 template <class Option>
 struct option_traits {
   static constexpr double limit = -1;
   static constexpr bool explicit_path = false;
   static constexpr contraction_path path{};
+  static constexpr bool numpy_broadcasting = false;
+};
+template <>
+struct option_traits<eigen_einsum::numpy_broadcasting> : option_traits<void> {
+  static constexpr bool numpy_broadcasting = true;
 };
 template <long long N>
 struct option_traits<memory_limit<N>> : option_traits<void> {
@@ -42,6 +47,23 @@ struct option_traits<eigen_einsum::path<P...>> : option_traits<void> {
   }
   static constexpr contraction_path path = make();
 };
+template <class... Options>
+struct option_traits<options<Options...>> {
+  static constexpr double choose_limit() {
+    double l = -1;
+    ((l = option_traits<Options>::limit >= 0 ? option_traits<Options>::limit : l), ...);
+    return l;
+  }
+  static constexpr double limit = choose_limit();
+  static constexpr bool explicit_path = (option_traits<Options>::explicit_path || ...);
+  static constexpr contraction_path choose_path() {
+    contraction_path c{};
+    ((c = option_traits<Options>::explicit_path ? option_traits<Options>::path : c), ...);
+    return c;
+  }
+  static constexpr contraction_path path = choose_path();
+  static constexpr bool numpy_broadcasting = (option_traits<Options>::numpy_broadcasting || ...);
+};
 
 /// One call's compile-time knowledge: `Text` is a subscript_text, `Ops` the operand types.
 template <class Text, class Option, class... Ops>
@@ -53,7 +75,10 @@ struct compiled {
       option::explicit_path ? validate(parsed, facts, option::path) : validate(parsed, facts);
   static constexpr bool ok = check.kind == error_kind::none;
   /// The subscript with each '...' replaced by labels; what every later stage works on.
-  static constexpr subscript expanded = ok ? expand_ellipsis(parsed, facts.rank) : parsed;
+  static constexpr subscript expanded =
+      !ok                          ? parsed
+      : option::numpy_broadcasting ? with_numpy_broadcasting(expand_ellipsis(parsed, facts.rank))
+                                   : expand_ellipsis(parsed, facts.rank);
   static constexpr int num_operands = static_cast<int>(sizeof...(Ops));
   static constexpr int max_nodes = 2 * num_operands - 1;
   static constexpr label_sets sets = sets_of(expanded);
@@ -65,7 +90,7 @@ struct compiled {
     int k = 0;
     auto add = [&](const auto& dims) {
       for (int i = 0; i < expanded.operands[k].size; ++i) {
-        // Under '...' an extent of 1 broadcasts to the others: the largest is the label's.
+        // An extent of 1 that broadcasts takes the others': the largest is the label's.
         double& to = x[expanded.operands[k].labels[i]];
         to = static_cast<double>(dims[i]) > to ? static_cast<double>(dims[i]) : to;
       }
@@ -92,7 +117,8 @@ struct compiled {
   }
   static constexpr path_candidates candidates = make_candidates();
 
-  /// Whether a dimension under '...' may broadcast: then each path is planned twice, with the
+  /// Whether a dimension may broadcast (under '...', or any under numpy_broadcasting): then each
+  /// path is planned twice, with the
   /// broadcasts and without (Eigen's broadcast op costs 1.1-2.5x even where it repeats nothing).
   static constexpr bool may_broadcast = ok && detail::may_broadcast(expanded);
   static constexpr subscript unbroadcast = without_broadcast(expanded);

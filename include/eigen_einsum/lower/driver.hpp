@@ -3,6 +3,7 @@
 #ifndef EIGEN_EINSUM_LOWER_DRIVER_HPP
 #define EIGEN_EINSUM_LOWER_DRIVER_HPP
 
+#include "../ops/alias_guard.hpp"
 #include "../plan/extents.hpp"
 #include "../plan/report.hpp"
 #include "compiled.hpp"
@@ -10,6 +11,8 @@
 #include "operands.hpp"
 #include "raise_error.hpp"
 
+#include <array>
+#include <cstddef>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -27,6 +30,24 @@ operand_t<X> by_value(X&& x) {
   return operand_t<X>(std::forward<X>(x));
 }
 
+/// Tensor and TensorFixedSize own their memory: an rvalue one cannot alias the destination.
+template <class X>
+inline constexpr bool owns_memory = is_resizable_tensor<X>::value || static_extents<X>::known;
+
+/// The memory every operand reads, operand by operand.
+template <class... Ops>
+std::array<read_region, (count_regions<operand_t<Ops>>() + ...)> regions_of(const Ops&... ops) {
+  std::array<read_region, (count_regions<operand_t<Ops>>() + ...)> all{};
+  std::size_t at = 0;
+  auto append = [&](const auto& x) {
+    for (const read_region& r : read_regions_of(x)) {
+      all[at++] = r;
+    }
+  };
+  (append(ops), ...);
+  return all;
+}
+
 template <class Text, class Option, class... Ops>
 decltype(auto) einsum(Ops&&... ops) {
   using c = compiled<Text, Option, operand_t<Ops>...>;
@@ -34,19 +55,21 @@ decltype(auto) einsum(Ops&&... ops) {
     raise_error<c::check, c::parsed>();
     return invalid_einsum{};
   } else {
-    const label_extents extent = check_extents(c::expanded, extents_of(ops)...);
+    const label_extents extent = check_extents(c::expanded, Text::value, extents_of(ops)...);
     constexpr const node& root = c::template candidate<0>::value.root();
-    if constexpr (root.kind == node_kind::operand && root.num_steps == 0) {
-      // The identity: the operand itself, by reference when the caller holds it.
-      if constexpr ((std::is_lvalue_reference_v<Ops> && ...)) {
-        const auto& x = std::get<0>(std::forward_as_tuple(ops...));
-        return x;
-      } else {
-        return by_value(std::forward<Ops>(ops)...);
-      }
+    constexpr bool identity = root.kind == node_kind::operand && root.num_steps == 0;
+    if constexpr (identity &&
+                  ((std::is_rvalue_reference_v<Ops&&> && owns_memory<operand_t<Ops>>)&&...)) {
+      return by_value(std::forward<Ops>(ops)...); // a temporary Tensor: nothing else reads it
+    } else if constexpr (identity) {
+      // The operand itself, guarded: `d = einsum<"ij->ij">(a)` where d overlaps a.
+      const auto& x = std::get<0>(std::forward_as_tuple(ops...));
+      return guard_aliasing(x, output_dimensions<c>(extent), regions_of(ops...));
     } else {
-      return lower_alternatives<c>(std::forward_as_tuple(ops...), extent,
-                                   std::make_index_sequence<std::size_t(c::num_alternatives)>{});
+      return guard_aliasing(
+          lower_alternatives<c>(std::forward_as_tuple(ops...), extent,
+                                std::make_index_sequence<std::size_t(c::num_alternatives)>{}),
+          output_dimensions<c>(extent), regions_of(ops...));
     }
   }
 }
@@ -56,7 +79,7 @@ path_info einsum_path(const Ops&... ops) {
   using c = compiled<Text, Option, operand_t<Ops>...>;
   raise_error<c::check, c::parsed>(); // nothing when the call is correct
   if constexpr (c::ok) {
-    const label_extents extent = check_extents(c::expanded, extents_of(ops)...);
+    const label_extents extent = check_extents(c::expanded, Text::value, extents_of(ops)...);
     const int chosen =
         c::candidates.count > 1 ? choose_path(c::candidates, c::sets, extent, c::option::limit) : 0;
     return describe(c::expanded, c::candidates.paths[chosen], extent, c::candidates.count);

@@ -80,6 +80,17 @@ int choose_alternative(const label_extents& extent) {
   return path + (C::may_broadcast && extent.broadcasts ? C::candidates.count : 0);
 }
 
+/// The extents of the result of the call C (a compiled<>).
+template <class C>
+Eigen::DSizes<Index, C::expanded.output.size> output_dimensions(const label_extents& extent) {
+  constexpr const label_list& out = C::expanded.output;
+  Eigen::DSizes<Index, out.size> dimensions;
+  for (int i = 0; i < out.size; ++i) {
+    dimensions[i] = extent[out.labels[i]];
+  }
+  return dimensions;
+}
+
 /// The einsum expression: the one plan, or a TensorChoiceOp over the alternatives, guarding
 /// against zero extents where the plan's Eigen ops would fail on them.
 template <class C, class Tuple, std::size_t... K>
@@ -87,12 +98,7 @@ auto lower_alternatives(const Tuple& ops, const label_extents& extent, std::inde
   if constexpr (sizeof...(K) == 1 && !C::guard_zeros) {
     return lower_alternative<C, 0>(ops, extent);
   } else {
-    constexpr const label_list& out = C::expanded.output;
-    Eigen::DSizes<Index, out.size> dimensions;
-    for (int i = 0; i < out.size; ++i) {
-      dimensions[i] = extent[out.labels[i]];
-    }
-    return choose(choose_alternative<C>(extent), dimensions,
+    return choose(choose_alternative<C>(extent), output_dimensions<C>(extent),
                   lower_alternative<C, int(K)>(ops, extent)...);
   }
 }

@@ -36,6 +36,29 @@ auto diagonal_of(const E& e, std::index_sequence<I...>) {
   return diagonal<step_of<P, N, S>.axes[I]...>(e);
 }
 
+/// A trace step as a diagonal view: input axis i -> its axis in the view, where the traced
+/// label's axes meet at the first of them (other repeated labels stay apart).
+template <class P, int N, int S>
+constexpr std::array<int, max_labels> trace_view_axes() {
+  constexpr const step& s = step_of<P, N, S>;
+  const label_list& from = P::value.nodes[N].before(S);
+  std::array<int, max_labels> to{};
+  for (int i = 0, next = 0; i < from.size; ++i) {
+    const bool later = i != s.axes[0] && from.labels[i] == from.labels[s.axes[0]];
+    to[std::size_t(i)] = later ? to[std::size_t(s.axes[0])] : next++;
+  }
+  return to;
+}
+
+/// Sums the traced label's diagonal away: the diagonal view, then Eigen's sum over its axis.
+/// Eigen's own TensorTraceOp has no costPerCoeff, which ThreadPoolDevice needs.
+template <class P, int N, int S, class E, std::size_t... I>
+auto trace_of(const E& e, std::index_sequence<I...>) {
+  constexpr std::array<int, max_labels> to = trace_view_axes<P, N, S>();
+  constexpr int at = to[std::size_t(step_of<P, N, S>.axes[0])];
+  return diagonal<to[I]...>(e).sum(Eigen::IndexList<Eigen::type2index<at>>());
+}
+
 template <class E>
 inline constexpr bool is_col_major = Eigen::internal::traits<E>::Layout == Eigen::ColMajor;
 
@@ -127,7 +150,8 @@ auto lower_step(const E& e, const label_extents& extent) {
   constexpr const step& s = step_of<P, N, S>;
   constexpr auto axes = std::make_index_sequence<static_cast<std::size_t>(s.num_axes)>{};
   if constexpr (s.kind == step_kind::trace) {
-    return e.trace(index_list_of<P, N, S>(axes));
+    return trace_of<P, N, S>(
+        e, std::make_index_sequence<std::size_t(P::value.nodes[N].before(S).size)>{});
   } else if constexpr (s.kind == step_kind::diagonal) {
     return diagonal_of<P, N, S>(e, axes);
   } else if constexpr (s.kind == step_kind::sum) {

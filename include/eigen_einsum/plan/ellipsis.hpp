@@ -1,5 +1,5 @@
 // eigen-einsum planner: '...' replaced by labels once the operands' ranks are known, and which of
-// those labels may broadcast an extent 1.
+// those labels may broadcast an extent 1 (every label under numpy_broadcasting).
 #ifndef EIGEN_EINSUM_PLAN_ELLIPSIS_HPP
 #define EIGEN_EINSUM_PLAN_ELLIPSIS_HPP
 
@@ -68,19 +68,29 @@ constexpr subscript expand_ellipsis(const subscript& s, const int* ranks) {
     x.operands[k] = expand_labels(t, x.ellipsis_labels, dims - (ranks[k] - t.size));
   }
   x.output = expand_labels(s.output, x.ellipsis_labels, 0);
+  x.broadcasting = set_of(x.ellipsis_labels);
   return x;
 }
 
-/// Whether some label from '...' is in two operands, so that an extent 1 may broadcast.
+/// `s` (expanded) under numpy's rule that an extent 1 of any label broadcasts
+/// (eigen_einsum::numpy_broadcasting).
+constexpr subscript with_numpy_broadcasting(const subscript& s) {
+  subscript x = s;
+  for (int k = 0; k < s.num_operands; ++k) {
+    x.broadcasting |= set_of(s.operands[k]);
+  }
+  return x;
+}
+
+/// Whether some label that broadcasts is in two operands, so that an extent 1 may repeat.
 constexpr bool may_broadcast(const subscript& s) {
-  for (int d = 0; d < s.ellipsis_labels.size; ++d) {
-    int operands = 0;
-    for (int k = 0; k < s.num_operands; ++k) {
-      operands += s.operands[k].contains(s.ellipsis_labels.labels[d]);
-    }
-    if (operands > 1) {
+  label_set seen = 0;
+  for (int k = 0; k < s.num_operands; ++k) {
+    const label_set here = set_of(s.operands[k]) & s.broadcasting;
+    if ((here & seen) != 0) {
       return true;
     }
+    seen |= here;
   }
   return false;
 }
@@ -88,7 +98,7 @@ constexpr bool may_broadcast(const subscript& s) {
 /// `s` planned as if nothing broadcast: the plan for calls whose extents under '...' agree.
 constexpr subscript without_broadcast(const subscript& s) {
   subscript x = s;
-  x.ellipsis_labels = label_list{};
+  x.broadcasting = 0;
   return x;
 }
 

@@ -34,8 +34,10 @@ struct subscript {
   label_list output = {};
   bool explicit_output = false;
   parse_error error = {};
-  label_list ellipsis_labels =
-      {}; // set by expand_ellipsis: the labels '...' became, outermost first
+  // Set by expand_ellipsis: the labels '...' became, outermost first.
+  label_list ellipsis_labels = {};
+  // The labels whose extent 1 broadcasts: those of '...', and all under numpy_broadcasting.
+  label_set broadcasting = 0;
 };
 
 /// numpy's implicit output: the labels seen exactly once, in ASCII order (uppercase first),

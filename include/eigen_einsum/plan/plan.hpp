@@ -38,6 +38,9 @@ enum class node_kind {
   batch_contract // a batched contraction, described by `batch`
 };
 
+/// Called only where a plan would overflow, which makes that constant evaluation fail.
+inline void plan_has_too_many_steps() {}
+
 /// Most unary steps on one node: traces, a diagonal, sums with evals, a shuffle, broadcasts.
 inline constexpr int max_steps_per_node = 24;
 
@@ -60,7 +63,7 @@ struct node {
   constexpr const label_list& before(int s) const { return s == 0 ? joined : steps[s - 1].result; }
   constexpr void add(const step& s) {
     if (num_steps == max_steps_per_node) {
-      throw "einsum: plan has too many steps"; // a compile error; unreachable for usual ranks
+      plan_has_too_many_steps(); // not constexpr: a compile error; unreachable for usual ranks
     }
     steps[num_steps++] = s;
   }
@@ -382,7 +385,7 @@ constexpr node operand_node(const subscript& s, int k, bool row_major) {
   b.result = n.joined;
   for (int i = 0; i < n.joined.size; ++i) {
     const char c = n.joined.labels[i];
-    if (s.ellipsis_labels.contains(c) && (elsewhere & set_of(c)) != 0) {
+    if ((s.broadcasting & set_of(c)) != 0 && (elsewhere & set_of(c)) != 0) {
       b.axes[b.num_axes++] = static_cast<signed char>(i);
     }
   }
@@ -431,16 +434,20 @@ constexpr plan<MaxNodes> make_plan(const subscript& s, bool row_major,
   return p;
 }
 
-/// Whether a plan holds an Eigen op that fails on a zero extent: `contract` (Eigen's GEMM blocking
-/// divides by a contracted extent of 0) or `broadcast` (asserts that no input extent is 0).
+/// Whether a zero extent needs the plan bypassed (the result is then zeros or empty): the plan
+/// holds `contract` (Eigen's GEMM blocking divides by a contracted extent of 0) or `broadcast`
+/// (asserts that no input extent is 0), or a node below the root sums, whose empty sum (0) a
+/// product would then meet: 0 * Inf is NaN where numpy's empty sum gives 0.
 template <int MaxNodes>
 constexpr bool zero_extent_hazard(const plan<MaxNodes>& p) {
   for (int i = 0; i < p.num_nodes; ++i) {
     const node& n = p.nodes[i];
     bool hazard = n.kind == node_kind::contraction;
     for (int s = 0; s < n.num_steps; ++s) {
-      hazard =
-          hazard || n.steps[s].kind == step_kind::expand || n.steps[s].kind == step_kind::broadcast;
+      const step_kind k = n.steps[s].kind;
+      hazard = hazard || k == step_kind::expand || k == step_kind::broadcast ||
+               (i + 1 < p.num_nodes &&
+                (k == step_kind::sum || k == step_kind::trace || k == step_kind::sum_around_kept));
     }
     if (hazard) {
       return true;

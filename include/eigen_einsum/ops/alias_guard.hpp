@@ -1,0 +1,328 @@
+// eigen-einsum ops: an expression that knows the memory it reads, as an Eigen expression: when the
+// destination overlaps that memory it evaluates through a temporary, else it is the expression
+// itself. Eigen's tensor assignment evaluates in place and never checks (`m = m.shuffle(p)` is
+// wrong); einsum wraps every result in it.
+#ifndef EIGEN_EINSUM_OPS_ALIAS_GUARD_HPP
+#define EIGEN_EINSUM_OPS_ALIAS_GUARD_HPP
+
+#include "../diagnostics.hpp"
+#include "tensor.hpp"
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <new>
+#include <type_traits>
+#include <utility>
+
+namespace eigen_einsum::detail {
+
+/// The bytes one leaf of an expression (a Tensor, TensorMap, TensorFixedSize or TensorRef)
+/// occupied when the expression was built. `tensor`/`shape` let a resizable Tensor be checked
+/// again at evaluation: Eigen's `Tensor::operator=` resizes the destination before evaluating.
+struct read_region {
+  std::uintptr_t begin = 0, end = 0;
+  bool unknown = false; // memory we cannot see (an unknown expression type): assume overlap
+  const void* tensor = nullptr;
+  std::size_t shape = 0; // a hash of the Tensor's dimensions
+  bool (*changed)(const read_region&) = nullptr;
+};
+
+template <class X, class = void>
+struct has_data : std::false_type {};
+template <class X>
+struct has_data<X, std::void_t<decltype(std::declval<const X&>().data()),
+                               decltype(std::declval<const X&>().dimensions())>> : std::true_type {
+};
+
+#define EIGEN_EINSUM_HAS_MEMBER(name)                                                              \
+  template <class X, class = void>                                                                 \
+  struct has_##name : std::false_type {};                                                          \
+  template <class X>                                                                               \
+  struct has_##name<X, std::void_t<decltype(std::declval<const X&>().name())>> : std::true_type {}
+EIGEN_EINSUM_HAS_MEMBER(nestedExpression);
+EIGEN_EINSUM_HAS_MEMBER(expression);
+EIGEN_EINSUM_HAS_MEMBER(lhsExpression);
+EIGEN_EINSUM_HAS_MEMBER(arg1Expression);
+EIGEN_EINSUM_HAS_MEMBER(ifExpression);
+EIGEN_EINSUM_HAS_MEMBER(read_regions);
+#undef EIGEN_EINSUM_HAS_MEMBER
+
+template <class X>
+using bare_t = std::remove_cv_t<std::remove_reference_t<X>>;
+
+template <class Dims>
+std::size_t shape_hash(const Dims& dims) {
+  std::size_t h = 0;
+  for (std::size_t i = 0; i < std::size_t(dims.size()); ++i) {
+    h = h * 1000003u + std::size_t(dims[i]);
+  }
+  return h;
+}
+
+template <class X>
+struct is_resizable_tensor : std::false_type {};
+template <class S, int R, int O, class I>
+struct is_resizable_tensor<Eigen::Tensor<S, R, O, I>> : std::true_type {};
+
+/// How many regions `read_regions_of` finds in an expression of type X.
+template <class X>
+constexpr std::size_t count_regions() {
+  if constexpr (has_read_regions<X>::value) {
+    return std::tuple_size<bare_t<decltype(std::declval<const X&>().read_regions())>>::value;
+  } else if constexpr (has_data<X>::value) {
+    return 1;
+  } else if constexpr (has_lhsExpression<X>::value) {
+    return count_regions<bare_t<decltype(std::declval<const X&>().lhsExpression())>>() +
+           count_regions<bare_t<decltype(std::declval<const X&>().rhsExpression())>>();
+  } else if constexpr (has_arg1Expression<X>::value) {
+    return count_regions<bare_t<decltype(std::declval<const X&>().arg1Expression())>>() +
+           count_regions<bare_t<decltype(std::declval<const X&>().arg2Expression())>>() +
+           count_regions<bare_t<decltype(std::declval<const X&>().arg3Expression())>>();
+  } else if constexpr (has_ifExpression<X>::value) {
+    return count_regions<bare_t<decltype(std::declval<const X&>().ifExpression())>>() +
+           count_regions<bare_t<decltype(std::declval<const X&>().thenExpression())>>() +
+           count_regions<bare_t<decltype(std::declval<const X&>().elseExpression())>>();
+  } else if constexpr (has_nestedExpression<X>::value) {
+    return count_regions<bare_t<decltype(std::declval<const X&>().nestedExpression())>>();
+  } else if constexpr (has_expression<X>::value) {
+    return count_regions<bare_t<decltype(std::declval<const X&>().expression())>>();
+  } else {
+    return 1; // one unknown region
+  }
+}
+
+/// Appends the regions of `x`'s leaves at `out`.
+template <class X>
+void collect_regions(const X& x, read_region*& out) {
+  if constexpr (has_read_regions<X>::value) {
+    for (const read_region& r : x.read_regions()) {
+      *out++ = r;
+    }
+  } else if constexpr (has_data<X>::value) {
+    read_region& r = *out++;
+    const std::size_t bytes =
+        std::size_t(Eigen::internal::array_prod(x.dimensions())) * sizeof(*x.data());
+    r.begin = reinterpret_cast<std::uintptr_t>(x.data());
+    r.end = r.begin + bytes;
+    // A TensorRef of an expression has no data: its memory is unknown.
+    r.unknown = x.data() == nullptr && bytes > 0;
+    if constexpr (is_resizable_tensor<X>::value) {
+      r.tensor = &x;
+      r.shape = shape_hash(x.dimensions());
+      r.changed = [](const read_region& region) {
+        const X& t = *static_cast<const X*>(region.tensor);
+        return reinterpret_cast<std::uintptr_t>(t.data()) != region.begin ||
+               shape_hash(t.dimensions()) != region.shape;
+      };
+    }
+  } else if constexpr (has_lhsExpression<X>::value) {
+    collect_regions(x.lhsExpression(), out);
+    collect_regions(x.rhsExpression(), out);
+  } else if constexpr (has_arg1Expression<X>::value) {
+    collect_regions(x.arg1Expression(), out);
+    collect_regions(x.arg2Expression(), out);
+    collect_regions(x.arg3Expression(), out);
+  } else if constexpr (has_ifExpression<X>::value) {
+    collect_regions(x.ifExpression(), out);
+    collect_regions(x.thenExpression(), out);
+    collect_regions(x.elseExpression(), out);
+  } else if constexpr (has_nestedExpression<X>::value) {
+    collect_regions(x.nestedExpression(), out);
+  } else if constexpr (has_expression<X>::value) {
+    collect_regions(x.expression(), out);
+  } else {
+    (out++)->unknown = true;
+  }
+}
+
+/// The memory an Eigen tensor expression reads: one region per leaf tensor, found through the
+/// accessors of Eigen's expression types; an unknown type counts as an unknown region.
+template <class X>
+std::array<read_region, count_regions<X>()> read_regions_of(const X& x) {
+  std::array<read_region, count_regions<X>()> regions{};
+  read_region* out = regions.data();
+  collect_regions(x, out);
+  return regions;
+}
+
+/// Evaluates `expression()`, which reads the memory in `read_regions()`; through a temporary when
+/// the destination overlaps it. Reports a shape_error when a Tensor among the regions was resized
+/// after the expression was built (Eigen resizes a destination that is also an operand).
+template <class XprType, std::size_t NumRegions>
+class TensorAliasGuardOp;
+
+} // namespace eigen_einsum::detail
+
+namespace Eigen::internal {
+
+template <class XprType, std::size_t N>
+struct traits<eigen_einsum::detail::TensorAliasGuardOp<XprType, N>>
+    : eigen_einsum::detail::op_traits<XprType, traits<XprType>::NumDimensions> {};
+
+} // namespace Eigen::internal
+
+namespace eigen_einsum::detail {
+
+template <class XprType, std::size_t NumRegions>
+class TensorAliasGuardOp : public op_base<TensorAliasGuardOp<XprType, NumRegions>> {
+public:
+  using typename op_base<TensorAliasGuardOp>::Index;
+  using Dimensions =
+      Eigen::DSizes<Index, Eigen::internal::traits<TensorAliasGuardOp>::NumDimensions>;
+  using Regions = std::array<read_region, NumRegions>;
+
+  TensorAliasGuardOp(const XprType& xpr, const Dimensions& dimensions, const Regions& regions)
+      : m_xpr(xpr), m_dimensions(dimensions), m_regions(regions) {}
+
+  const XprType& expression() const { return m_xpr; }
+  /// The extents when the expression was built: those of the result, as Eigen's resize reads them.
+  const Dimensions& dimensions() const { return m_dimensions; }
+  const Regions& read_regions() const { return m_regions; }
+
+private:
+  typename XprType::Nested m_xpr;
+  Dimensions m_dimensions;
+  Regions m_regions;
+};
+
+/// `guard_aliasing(xpr, dims, read_regions_of(a, b...))`: `xpr`, safe to assign to a or b.
+template <class XprType, std::size_t N>
+TensorAliasGuardOp<XprType, N>
+guard_aliasing(const XprType& xpr,
+               const typename TensorAliasGuardOp<XprType, N>::Dimensions& dimensions,
+               const std::array<read_region, N>& regions) {
+  return TensorAliasGuardOp<XprType, N>(xpr, dimensions, regions);
+}
+
+/// Whether `n` bytes at `dest` overlap a region; unknown regions overlap everything.
+template <std::size_t N>
+bool overlaps(const std::array<read_region, N>& regions, const void* dest, std::size_t n) {
+  const std::uintptr_t begin = reinterpret_cast<std::uintptr_t>(dest), end = begin + n;
+  for (const read_region& r : regions) {
+    if (r.unknown || (begin < r.end && r.begin < end)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+template <std::size_t N>
+void check_not_resized(const std::array<read_region, N>& regions) {
+  for (const read_region& r : regions) {
+    if (r.changed != nullptr && r.changed(r)) {
+      report_shape_error(
+          "einsum: an operand was resized before the result was evaluated: the destination "
+          "is also an operand and has a different shape, which Eigen's Tensor::operator= changes "
+          "first. Assign to a new tensor: `m = Eigen::Tensor<...>(einsum<...>(m))`");
+    }
+  }
+}
+
+} // namespace eigen_einsum::detail
+
+namespace Eigen {
+
+template <class XprType, std::size_t N, class Device>
+struct TensorEvaluator<const eigen_einsum::detail::TensorAliasGuardOp<XprType, N>, Device> {
+  using Op = eigen_einsum::detail::TensorAliasGuardOp<XprType, N>;
+  using Inner = TensorEvaluator<const XprType, Device>;
+  using Index = typename Inner::Index;
+  using Scalar = typename Op::Scalar;
+  using CoeffReturnType = typename Inner::CoeffReturnType;
+  using PacketReturnType = typename Inner::PacketReturnType;
+  using Dimensions = typename Op::Dimensions;
+  using EvaluatorPointerType = typename Inner::EvaluatorPointerType;
+  using TensorBlock = typename Inner::TensorBlock;
+  static const int NumDims = internal::traits<Op>::NumDimensions;
+  using TensorBlockDesc = internal::TensorBlockDescriptor<NumDims, Index>;
+  using TensorBlockScratch = internal::TensorBlockScratchAllocator<Device>;
+  static const int PacketSize = Inner::PacketSize;
+  enum {
+    IsAligned = Inner::IsAligned,
+    PacketAccess = Inner::PacketAccess,
+    BlockAccess = Inner::BlockAccess,
+    PreferBlockAccess = Inner::PreferBlockAccess,
+    Layout = Inner::Layout,
+    CoordAccess = false,
+    RawAccess = Inner::RawAccess
+  };
+
+  // The expression's evaluator is built only once the operands are known to be unchanged:
+  // Eigen's own evaluators assert on operands that a resize made inconsistent.
+  TensorEvaluator(const Op& op, const Device& device) : m_op(op), m_device(device) {}
+  // Eigen copies evaluators (ThreadPoolDevice's executor does): a shallow copy, as Eigen's are.
+  TensorEvaluator(const TensorEvaluator& other)
+      : m_op(other.m_op), m_device(other.m_device), m_built(other.m_built) {
+    if (m_built) {
+      new (&m_storage) Inner(other.inner());
+    }
+  }
+  TensorEvaluator& operator=(const TensorEvaluator&) = delete;
+  ~TensorEvaluator() {
+    if (m_built) {
+      inner().~Inner();
+    }
+  }
+
+  const Dimensions& dimensions() const { return m_op.dimensions(); }
+
+  bool evalSubExprsIfNeeded(EvaluatorPointerType data) {
+    eigen_einsum::detail::check_not_resized(m_op.read_regions());
+    const std::size_t bytes = std::size_t(internal::array_prod(dimensions())) * sizeof(Scalar);
+    if (data != nullptr && bytes > 0 &&
+        eigen_einsum::detail::overlaps(m_op.read_regions(), data, bytes)) {
+      // The destination is read: evaluate aside, then copy.
+      Scalar* aside = static_cast<Scalar*>(m_device.allocate_temp(bytes));
+      using EvalTo = TensorEvalToOp<const XprType>;
+      const EvalTo eval_to(aside, m_op.expression());
+      internal::TensorExecutor<const EvalTo, Device>::run(eval_to, m_device);
+      // Eigen's pointer type is const for some leaves; the destination is writable.
+      m_device.memcpy(const_cast<Scalar*>(static_cast<const Scalar*>(data)), aside, bytes);
+      m_device.deallocate_temp(aside);
+      return false;
+    }
+    new (&m_storage) Inner(m_op.expression(), m_device);
+    m_built = true;
+    return inner().evalSubExprsIfNeeded(data);
+  }
+
+  void cleanup() {
+    if (m_built) {
+      inner().cleanup();
+    }
+  }
+
+  CoeffReturnType coeff(Index index) const { return inner().coeff(index); }
+
+  template <int LoadMode>
+  PacketReturnType packet(Index index) const {
+    return inner().template packet<LoadMode>(index);
+  }
+
+  TensorOpCost costPerCoeff(bool vectorized) const { return inner().costPerCoeff(vectorized); }
+
+  internal::TensorBlockResourceRequirements getResourceRequirements() const {
+    return inner().getResourceRequirements();
+  }
+
+  TensorBlock block(TensorBlockDesc& desc, TensorBlockScratch& scratch,
+                    bool root_of_expr_ast = false) const {
+    return inner().block(desc, scratch, root_of_expr_ast);
+  }
+
+  EvaluatorPointerType data() const { return m_built ? inner().data() : nullptr; }
+
+private:
+  const Inner& inner() const { return *std::launder(reinterpret_cast<const Inner*>(&m_storage)); }
+  Inner& inner() { return *std::launder(reinterpret_cast<Inner*>(&m_storage)); }
+
+  const Op m_op;
+  const Device& m_device;
+  std::aligned_storage_t<sizeof(Inner), alignof(Inner)> m_storage;
+  bool m_built = false;
+};
+
+} // namespace Eigen
+
+#endif // EIGEN_EINSUM_OPS_ALIAS_GUARD_HPP
