@@ -65,6 +65,13 @@ TEMPLATE_TEST_CASE("einsum: sums over a zero extent read nothing and give zeros"
     CHECK_DEVICES("ijk->", Eigen::Tensor<S, 3, L>(2, 0, 3));
     CHECK_DEVICES("ij->i", map_t<S, L, 2>(p, 3, 0) * S(2));
   }
+  SECTION("reductions to rank 2 or more (Eigen's reduction asserts on an output stride of 0)") {
+    CHECK_DEVICES("ijk->jk", map_t<S, L, 3>(p, 2, 0, 3));
+    CHECK_DEVICES("ijk->ik", map_t<S, L, 3>(p, 0, 2, 3));
+    CHECK_DEVICES("ijkl->jkl", map_t<S, L, 4>(p, 2, 0, 3, 2));
+    CHECK_DEVICES("ijkl->ijl", map_t<S, L, 4>(p, 2, 3, 0, 2));
+    CHECK_DEVICES("L...LE", map_t<S, L, 4>(p, 1, 0, 1, 0)); // found by the numpy corpus
+  }
   SECTION("diagonal views, traces, contractions, batched contractions, products") {
     CHECK_DEVICES("ii->i", map_t<S, L, 2>(p, 0, 0));
     CHECK_DEVICES("iij->j", map_t<S, L, 3>(p, 0, 0, 3));

@@ -435,9 +435,11 @@ constexpr plan<MaxNodes> make_plan(const subscript& s, bool row_major,
 }
 
 /// Whether a zero extent needs the plan bypassed (the result is then zeros or empty): the plan
-/// holds `contract` (Eigen's GEMM blocking divides by a contracted extent of 0) or `broadcast`
-/// (asserts that no input extent is 0), or a node below the root sums, whose empty sum (0) a
-/// product would then meet: 0 * Inf is NaN where numpy's empty sum gives 0.
+/// holds `contract` (Eigen's GEMM blocking divides by a contracted extent of 0), `broadcast`
+/// (asserts that no input extent is 0), a `sum` or trace with a result of rank 2 or more
+/// (Eigen's reduction builds a divisor from each output stride, and asserts on a stride of 0), or
+/// a node below the root that sums, whose empty sum (0) a product would then meet: 0 * Inf is NaN
+/// where numpy's empty sum gives 0.
 template <int MaxNodes>
 constexpr bool zero_extent_hazard(const plan<MaxNodes>& p) {
   for (int i = 0; i < p.num_nodes; ++i) {
@@ -445,9 +447,10 @@ constexpr bool zero_extent_hazard(const plan<MaxNodes>& p) {
     bool hazard = n.kind == node_kind::contraction;
     for (int s = 0; s < n.num_steps; ++s) {
       const step_kind k = n.steps[s].kind;
+      const bool reduces = k == step_kind::sum || k == step_kind::trace;
       hazard = hazard || k == step_kind::expand || k == step_kind::broadcast ||
-               (i + 1 < p.num_nodes &&
-                (k == step_kind::sum || k == step_kind::trace || k == step_kind::sum_around_kept));
+               (reduces && n.steps[s].result.size >= 2) ||
+               (i + 1 < p.num_nodes && (reduces || k == step_kind::sum_around_kept));
     }
     if (hazard) {
       return true;
