@@ -18,14 +18,15 @@
 namespace eigen_einsum::detail {
 
 /// The bytes one leaf of an expression (a Tensor, TensorMap, TensorFixedSize or TensorRef)
-/// occupied when the expression was built. `tensor`/`shape` let a resizable Tensor be checked
-/// again at evaluation: Eigen's `Tensor::operator=` resizes the destination before evaluating.
+/// occupied when the expression was built. `extents`/`shape` let a resizable Tensor be checked
+/// again at evaluation: Eigen's `Tensor::operator=` resizes the destination before evaluating,
+/// and a resize always changes the extents.
 struct read_region {
   std::uintptr_t begin = 0, end = 0;
   bool unknown = false; // memory we cannot see (an unknown expression type): assume overlap
-  const void* tensor = nullptr;
-  std::size_t shape = 0; // a hash of the Tensor's dimensions
-  bool (*changed)(const read_region&) = nullptr;
+  int rank = 0;
+  const Eigen::Index* extents = nullptr; // a Tensor's own extents, read again at evaluation
+  std::size_t shape = 0;                 // a hash of those extents when the expression was built
 };
 
 template <class X, class = void>
@@ -51,11 +52,10 @@ EIGEN_EINSUM_HAS_MEMBER(read_regions);
 template <class X>
 using bare_t = std::remove_cv_t<std::remove_reference_t<X>>;
 
-template <class Dims>
-std::size_t shape_hash(const Dims& dims) {
+inline std::size_t shape_hash(const Eigen::Index* extents, int rank) {
   std::size_t h = 0;
-  for (std::size_t i = 0; i < std::size_t(dims.size()); ++i) {
-    h = h * 1000003u + std::size_t(dims[i]);
+  for (int i = 0; i < rank; ++i) {
+    h = h * 1000003u + std::size_t(extents[i]);
   }
   return h;
 }
@@ -107,14 +107,10 @@ void collect_regions(const X& x, read_region*& out) {
     r.end = r.begin + bytes;
     // A TensorRef of an expression has no data: its memory is unknown.
     r.unknown = x.data() == nullptr && bytes > 0;
-    if constexpr (is_resizable_tensor<X>::value) {
-      r.tensor = &x;
-      r.shape = shape_hash(x.dimensions());
-      r.changed = [](const read_region& region) {
-        const X& t = *static_cast<const X*>(region.tensor);
-        return reinterpret_cast<std::uintptr_t>(t.data()) != region.begin ||
-               shape_hash(t.dimensions()) != region.shape;
-      };
+    if constexpr (is_resizable_tensor<X>::value && X::NumIndices > 0) {
+      r.rank = X::NumIndices;
+      r.extents = &x.dimensions()[0];
+      r.shape = shape_hash(r.extents, r.rank);
     }
   } else if constexpr (has_lhsExpression<X>::value) {
     collect_regions(x.lhsExpression(), out);
@@ -210,7 +206,7 @@ bool overlaps(const std::array<read_region, N>& regions, const void* dest, std::
 template <std::size_t N>
 void check_not_resized(const std::array<read_region, N>& regions) {
   for (const read_region& r : regions) {
-    if (r.changed != nullptr && r.changed(r)) {
+    if (r.extents != nullptr && shape_hash(r.extents, r.rank) != r.shape) {
       report_shape_error(
           "einsum: an operand was resized before the result was evaluated: the destination "
           "is also an operand and has a different shape, which Eigen's Tensor::operator= changes "
@@ -250,10 +246,12 @@ struct TensorEvaluator<const eigen_einsum::detail::TensorAliasGuardOp<XprType, N
 
   // The expression's evaluator is built only once the operands are known to be unchanged:
   // Eigen's own evaluators assert on operands that a resize made inconsistent.
-  TensorEvaluator(const Op& op, const Device& device) : m_op(op), m_device(device) {}
+  TensorEvaluator(const Op& op, const Device& device)
+      : m_op(op), m_device(device), m_dimensions(op.dimensions()) {}
   // Eigen copies evaluators (ThreadPoolDevice's executor does): a shallow copy, as Eigen's are.
   TensorEvaluator(const TensorEvaluator& other)
-      : m_op(other.m_op), m_device(other.m_device), m_built(other.m_built) {
+      : m_op(other.m_op), m_device(other.m_device), m_dimensions(other.m_dimensions),
+        m_built(other.m_built) {
     if (m_built) {
       new (&m_storage) Inner(other.inner());
     }
@@ -265,26 +263,31 @@ struct TensorEvaluator<const eigen_einsum::detail::TensorAliasGuardOp<XprType, N
     }
   }
 
-  const Dimensions& dimensions() const { return m_op.dimensions(); }
+  const Dimensions& dimensions() const { return m_dimensions; }
 
   bool evalSubExprsIfNeeded(EvaluatorPointerType data) {
     eigen_einsum::detail::check_not_resized(m_op.read_regions());
     const std::size_t bytes = std::size_t(internal::array_prod(dimensions())) * sizeof(Scalar);
     if (data != nullptr && bytes > 0 &&
         eigen_einsum::detail::overlaps(m_op.read_regions(), data, bytes)) {
-      // The destination is read: evaluate aside, then copy.
-      Scalar* aside = static_cast<Scalar*>(m_device.allocate_temp(bytes));
-      using EvalTo = TensorEvalToOp<const XprType>;
-      const EvalTo eval_to(aside, m_op.expression());
-      internal::TensorExecutor<const EvalTo, Device>::run(eval_to, m_device);
-      // Eigen's pointer type is const for some leaves; the destination is writable.
-      m_device.memcpy(const_cast<Scalar*>(static_cast<const Scalar*>(data)), aside, bytes);
-      m_device.deallocate_temp(aside);
+      evaluate_aside(data, bytes);
       return false;
     }
     new (&m_storage) Inner(m_op.expression(), m_device);
     m_built = true;
     return inner().evalSubExprsIfNeeded(data);
+  }
+
+  /// The destination is read: evaluate into a temporary, then copy. Out of line, so that the
+  /// usual path stays small enough to inline.
+  EIGEN_DONT_INLINE void evaluate_aside(EvaluatorPointerType data, std::size_t bytes) const {
+    Scalar* aside = static_cast<Scalar*>(m_device.allocate_temp(bytes));
+    using EvalTo = TensorEvalToOp<const XprType>;
+    const EvalTo eval_to(aside, m_op.expression());
+    internal::TensorExecutor<const EvalTo, Device>::run(eval_to, m_device);
+    // Eigen's pointer type is const for some leaves; the destination is writable.
+    m_device.memcpy(const_cast<Scalar*>(static_cast<const Scalar*>(data)), aside, bytes);
+    m_device.deallocate_temp(aside);
   }
 
   void cleanup() {
@@ -317,8 +320,11 @@ private:
   const Inner& inner() const { return *std::launder(reinterpret_cast<const Inner*>(&m_storage)); }
   Inner& inner() { return *std::launder(reinterpret_cast<Inner*>(&m_storage)); }
 
-  const Op m_op;
+  // Read only until evalSubExprsIfNeeded, while the expression surely lives (an assignment's
+  // right-hand side, or a TensorRef being built); copying it would cost tiny einsums 10%.
+  const Op& m_op;
   const Device& m_device;
+  const Dimensions m_dimensions;
   std::aligned_storage_t<sizeof(Inner), alignof(Inner)> m_storage;
   bool m_built = false;
 };

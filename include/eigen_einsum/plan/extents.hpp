@@ -25,14 +25,19 @@ struct label_extents : per_label<std::int64_t> {
 /// ` in "<subscript>" with operand shapes (2,3), (3,4)`: the tail of every shape_error.
 inline std::string call_text(const subscript& s, const char* text,
                              const std::ptrdiff_t* const* dims) {
-  std::string r = " in \"" + std::string(text) + "\" with operand shape";
-  r += s.num_operands > 1 ? "s " : " ";
+  // Appends only: GCC 12 at -O3 warns (-Wrestrict) on `"," + std::string&&`.
+  std::string r = " in \"";
+  r += text;
+  r += s.num_operands > 1 ? "\" with operand shapes " : "\" with operand shape ";
   for (int k = 0; k < s.num_operands; ++k) {
     r += k > 0 ? ", (" : "(";
     for (int i = 0; i < s.operands[k].size; ++i) {
-      r += (i > 0 ? "," : "") + std::to_string(dims[k][i]);
+      if (i > 0) {
+        r += ',';
+      }
+      r += std::to_string(dims[k][i]);
     }
-    r += ")";
+    r += ')';
   }
   return r;
 }
