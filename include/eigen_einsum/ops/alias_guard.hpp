@@ -226,14 +226,15 @@ struct TensorEvaluator<const eigen_einsum::detail::TensorAliasGuardOp<XprType, N
   using Index = typename Inner::Index;
   using Scalar = typename Op::Scalar;
   using CoeffReturnType = typename Inner::CoeffReturnType;
-  using PacketReturnType = typename Inner::PacketReturnType;
+  // Not read off Inner: some of Eigen's evaluators (TensorReshapingOp's) lack these members.
+  using PacketReturnType = typename PacketType<CoeffReturnType, Device>::type;
   using Dimensions = typename Op::Dimensions;
   using EvaluatorPointerType = typename Inner::EvaluatorPointerType;
   using TensorBlock = typename Inner::TensorBlock;
   static const int NumDims = internal::traits<Op>::NumDimensions;
   using TensorBlockDesc = internal::TensorBlockDescriptor<NumDims, Index>;
   using TensorBlockScratch = internal::TensorBlockScratchAllocator<Device>;
-  static const int PacketSize = Inner::PacketSize;
+  static const int PacketSize = PacketType<CoeffReturnType, Device>::size;
   enum {
     IsAligned = Inner::IsAligned,
     PacketAccess = Inner::PacketAccess,
