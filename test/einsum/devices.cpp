@@ -3,8 +3,7 @@
 // kept labels), trace, diagonal, contraction, batched contraction, products, 3 operands, '...'.
 #define EIGEN_USE_THREADS
 
-#include "support/devices.hpp"
-#include "support/check.hpp"
+#include "support/check_devices.hpp"
 
 #include <eigen_einsum/einsum.hpp>
 
@@ -16,23 +15,7 @@ namespace {
 
 using Eigen::Index;
 using eigen_einsum_test::config;
-using eigen_einsum_test::evaluate_on;
-using eigen_einsum_test::naive_einsum;
 using eigen_einsum_test::random_tensor;
-using eigen_einsum_test::require_equal;
-using eigen_einsum_test::to_dyn;
-
-template <class Expr, class... Ops>
-void check_devices(const char* text, const Expr& expr, const Ops&... ops) {
-  using scalar = typename Eigen::internal::traits<Expr>::Scalar;
-  INFO("subscript " << text);
-  const auto expected = naive_einsum<scalar>(text, {to_dyn(ops)...});
-  require_equal(evaluate_on(Eigen::DefaultDevice(), expr), expected);
-  static eigen_einsum_test::thread_pool pool;
-  require_equal(evaluate_on(pool.device, expr), expected);
-}
-
-#define CHECK_DEVICES(text, ...) check_devices(text, EINSUM(text, __VA_ARGS__), __VA_ARGS__)
 
 } // namespace
 

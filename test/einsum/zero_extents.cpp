@@ -3,8 +3,7 @@
 // expression operands. A sum over an empty label is 0, also where the other factor is NaN or Inf.
 #define EIGEN_USE_THREADS
 
-#include "support/check.hpp"
-#include "support/devices.hpp"
+#include "support/check_devices.hpp"
 
 #include <eigen_einsum/einsum.hpp>
 
@@ -17,8 +16,6 @@ namespace {
 
 using Eigen::Index;
 using eigen_einsum_test::config;
-using eigen_einsum_test::evaluate_on;
-using eigen_einsum_test::naive_einsum;
 using eigen_einsum_test::require_equal;
 using eigen_einsum_test::to_dyn;
 
@@ -26,17 +23,6 @@ template <class S, int L, int R>
 using map_t = Eigen::TensorMap<Eigen::Tensor<S, R, L>>;
 
 /// Requires `expr` to equal the naive einsum of `ops` on DefaultDevice and ThreadPoolDevice.
-template <class Expr, class... Ops>
-void check_devices(const char* text, const Expr& expr, const Ops&... ops) {
-  using scalar = typename Eigen::internal::traits<Expr>::Scalar;
-  INFO("subscript " << text);
-  const auto expected = naive_einsum<scalar>(text, {to_dyn(ops)...});
-  require_equal(evaluate_on(Eigen::DefaultDevice(), expr), expected);
-  static eigen_einsum_test::thread_pool pool;
-  require_equal(evaluate_on(pool.device, expr), expected);
-}
-
-#define CHECK_DEVICES(text, ...) check_devices(text, EINSUM(text, __VA_ARGS__), __VA_ARGS__)
 
 } // namespace
 
