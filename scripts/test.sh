@@ -5,7 +5,8 @@
 #
 #   scripts/test.sh            all configurations
 #   scripts/test.sh --quick    only "main"
-#   scripts/test.sh NAME...    only the named configurations (main cxx17 clang release asan tsan)
+#   scripts/test.sh NAME...    only the named configurations (main cxx17 clang release asan tsan,
+#                              or the nightly asan-full and clang-full: every test under sanitizers)
 #
 # Environment: EIGEN_EINSUM_TEST_OPT  optimisation flags of the test builds (default -O0: Eigen's
 #              tensor code compiles about 30% slower at -O1 and 4x slower with sanitizers at -O1)
@@ -18,8 +19,8 @@ configs=()
 for arg in "$@"; do
   case "$arg" in
     --quick) configs+=(main) ;;
-    -h|--help) sed -n '2,13s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
-    main|cxx17|clang|release|asan|tsan) configs+=("$arg") ;;
+    -h|--help) sed -n '2,14s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    main|cxx17|clang|release|asan|tsan|asan-full|clang-full) configs+=("$arg") ;;
     *) echo "test.sh: unknown argument '$arg' (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -117,22 +118,31 @@ for config in "${configs[@]}"; do
     clang) run_config clang clang++ -DEIGEN_EINSUM_CXX_STANDARD=20 \
              -DEIGEN_EINSUM_TEST_SUBSET=ON -DEIGEN_EINSUM_FUZZ_CASES=30 \
              -DCMAKE_CXX_FLAGS="$sanitize" ;;
-    # Users build our tests optimised too, where GCC warns on things -O0 never sees.
+    # Users build our tests optimised too, where GCC warns on things -O0 never sees: the planner,
+    # the ops and the end-to-end einsum test at -O3 (the tour, built first, is -O3 too).
     release) run_config release g++ -DEIGEN_EINSUM_CXX_STANDARD=20 \
-             -DEIGEN_EINSUM_TEST_SUBSET=ON -DEIGEN_EINSUM_TEST_FAILTESTS=OFF -DEIGEN_EINSUM_TEST_FUZZ=OFF \
+             -DEIGEN_EINSUM_TEST_SUBSET=ON -DEIGEN_EINSUM_TEST_EINSUM_SUBSET=einsum.cpp \
+             -DEIGEN_EINSUM_TEST_FAILTESTS=OFF -DEIGEN_EINSUM_TEST_FUZZ=OFF \
              -DEIGEN_EINSUM_TEST_PACKAGE=OFF -DCMAKE_CXX_FLAGS= -DCMAKE_BUILD_TYPE=Release ;;
-    # g++ with AddressSanitizer and UBSan: the subset (aliasing, zero extents and devices
-    # included) and 30 fuzz cases; every test would take 35-40 min to build here. Sanitizers
-    # change nothing that -fsyntax-only sees: no failtests here.
+    # g++ with AddressSanitizer and UBSan: the planner, the ops, einsum with explicit paths
+    # (GCC's instrumentation once made them non-constant) and a numpy corpus file; "clang" covers
+    # the aliasing, device and fuzz tests, "asan-full" everything.
     asan)  run_config asan g++ -DEIGEN_EINSUM_CXX_STANDARD=20 \
-             -DEIGEN_EINSUM_TEST_SUBSET=ON -DEIGEN_EINSUM_TEST_FAILTESTS=OFF \
-             -DEIGEN_EINSUM_FUZZ_CASES=30 -DCMAKE_CXX_FLAGS="$sanitize" ;;
+             -DEIGEN_EINSUM_TEST_SUBSET=ON -DEIGEN_EINSUM_TEST_EINSUM_SUBSET="einsum.cpp;network.cpp" \
+             -DEIGEN_EINSUM_TEST_FAILTESTS=OFF -DEIGEN_EINSUM_TEST_FUZZ=OFF \
+             -DCMAKE_CXX_FLAGS="$sanitize" ;;
     # ThreadSanitizer over the tests that run threads (ops, every lowering on ThreadPoolDevice,
     # several threads calling einsum at once).
     tsan)  run_config tsan g++ -DEIGEN_EINSUM_CXX_STANDARD=20 \
              -DEIGEN_EINSUM_TEST_THREADS_ONLY=ON -DEIGEN_EINSUM_TEST_FAILTESTS=OFF \
              -DEIGEN_EINSUM_TEST_PACKAGE=OFF -DEIGEN_EINSUM_BUILD_EXAMPLES=OFF \
              -DCMAKE_CXX_FLAGS="$thread_sanitize" ;;
+    # Nightly-sized, not in the default run: every test under ASan and UBSan (g++ about 40 min on
+    # 2 cores, clang++ about 20 min).
+    asan-full) run_config asan-full g++ -DEIGEN_EINSUM_CXX_STANDARD=20 \
+             -DEIGEN_EINSUM_TEST_SUBSET=OFF -DCMAKE_CXX_FLAGS="$sanitize" ;;
+    clang-full) run_config clang-full clang++ -DEIGEN_EINSUM_CXX_STANDARD=20 \
+             -DEIGEN_EINSUM_TEST_SUBSET=OFF -DCMAKE_CXX_FLAGS="$sanitize" ;;
   esac
 done
 

@@ -87,6 +87,16 @@ TEST_CASE("path: the greedy search handles long chains", "[path]") {
   STATIC_REQUIRE(greedy.optimized_flops <= naive.optimized_flops);
 }
 
+TEST_CASE("path: 52 operands plan within clang's constexpr step limit", "[path]") {
+  // A ring over every label: clang's default of 2^20 constexpr steps was exceeded here before the
+  // greedy search skipped pairs sharing no label (g++ allows 2^33 operations).
+  constexpr auto c = candidates_of(
+      sets("ab,bc,cd,de,ef,fg,gh,hi,ij,jk,kl,lm,mn,no,op,pq,qr,rs,st,tu,uv,vw,wx,xy,yz,zA,AB,BC,CD,"
+           "DE,EF,FG,GH,HI,IJ,JK,KL,LM,MN,NO,OP,PQ,QR,RS,ST,TU,UV,VW,WX,XY,YZ,Za->"));
+  STATIC_REQUIRE(c.count >= 1);
+  STATIC_REQUIRE(c.paths[0].num_steps == 51);
+}
+
 TEST_CASE("path: candidates for dynamic extents are few and distinct", "[path]") {
   constexpr auto c = candidates_of(sets("ij,jk,kl->il"));
   STATIC_REQUIRE(c.count >= 2);

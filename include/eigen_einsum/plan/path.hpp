@@ -142,16 +142,22 @@ constexpr contraction_path greedy_path(const label_sets& l, const label_sizes& x
     int best_rank = 4; // 0: shares labels and fits, 1: fits, 2: shares, 3: neither
     for (int i = 0; i < count; ++i) {
       for (int j = i + 1; j < count; ++j) {
+        const bool shares = (terms[i].labels & terms[j].labels) != 0;
+        // A pair sharing no label cannot beat one that does: skipped at once, which keeps a
+        // 52-operand ring within clang's 2^20 constexpr steps.
+        if (!shares && best_rank < 2) {
+          continue;
+        }
         const label_set involved = terms[i].labels | terms[j].labels;
         const label_set result = result_of(terms[i], terms[j]);
         const double size = size_of(result, x);
         const double score = size - terms[i].size - terms[j].size;
+        const int rank = (shares ? 0 : 2) + (size <= memory_limit ? 0 : 1);
+        if (rank > best_rank || (rank == best_rank && score > best_score)) {
+          continue;
+        }
         const double flops = flop_count(involved, result != involved, 2, x);
-        const int rank =
-            ((terms[i].labels & terms[j].labels) != 0 ? 0 : 2) + (size <= memory_limit ? 0 : 1);
-        if (rank < best_rank ||
-            (rank == best_rank &&
-             (score < best_score || (score == best_score && flops < best_flops)))) {
+        if (rank < best_rank || score < best_score || flops < best_flops) {
           bi = i;
           bj = j;
           best_rank = rank;

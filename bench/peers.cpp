@@ -1,0 +1,183 @@
+// einsum on the cases bench/peers.py times numpy's and torch's einsum on: float, RowMajor (numpy's
+// C order), one thread (DefaultDevice). Each case registers
+//   BM_einsum/<subscript>/RowMajor   d = eigen_einsum::einsum<"...">(operands...), d preallocated
+// and, for the permutation cases, the copy bandwidth they are judged against:
+//   BM_memcpy/<subscript>/RowMajor   std::memcpy of the same bytes
+// `bench_peers --list` prints each case's subscript and operand shapes, one per line, for
+// bench/peers.py; `bench_peers --verify` prints each result's checksum (peers.py compares them with
+// numpy's).
+
+#include <eigen_einsum/einsum.hpp>
+
+#include <benchmark/benchmark.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+namespace {
+
+using Eigen::Index;
+using eigen_einsum::fixed_string;
+
+template <int Rank>
+using tensor = Eigen::Tensor<float, Rank, Eigen::RowMajor>;
+
+template <class... I>
+Eigen::DSizes<Index, sizeof...(I)> shape(I... extents) {
+  return Eigen::DSizes<Index, sizeof...(I)>(Index(extents)...);
+}
+
+// Deterministic values in [-1, 1), different per operand; peers.py computes the same ones.
+template <int Rank>
+tensor<Rank> filled(const Eigen::DSizes<Index, Rank>& dims, std::uint32_t seed) {
+  tensor<Rank> t(dims);
+  float* p = t.data();
+  for (Index i = 0; i < t.size(); ++i) {
+    const std::uint32_t x = std::uint32_t(i) * 2654435761u + seed * 0x9E3779B9u;
+    p[i] = static_cast<float>(x >> 8) * (2.0f / 16777216.0f) - 1.0f;
+  }
+  return t;
+}
+
+enum class mode { bench, list, verify };
+mode what = mode::bench;
+
+template <const auto& Text, int OutRank, int... Ranks>
+struct peer_case {
+  std::tuple<tensor<Ranks>...> ops;
+  tensor<OutRank> d;
+
+  template <std::size_t... I>
+  peer_case(std::index_sequence<I...>, const Eigen::DSizes<Index, Ranks>&... dims)
+      : ops(filled<Ranks>(dims, std::uint32_t(I + 1))...) {
+    compute();
+  }
+  void compute() {
+    std::apply([this](const auto&... x) { d = eigen_einsum::einsum<Text>(x...); }, ops);
+  }
+};
+
+template <int Rank>
+void print_shape(const Eigen::DSizes<Index, Rank>& dims) {
+  std::printf(" ");
+  for (int i = 0; i < Rank; ++i) {
+    std::printf(i == 0 ? "%ld" : "x%ld", long(dims[i]));
+  }
+  if (Rank == 0) {
+    std::printf("scalar");
+  }
+}
+
+template <const auto& Text, int OutRank, int... Ranks>
+void add(bool permutation, const Eigen::DSizes<Index, Ranks>&... dims) {
+  using Case = peer_case<Text, OutRank, Ranks...>;
+  const std::string name = Text.data();
+  if (what == mode::list) {
+    std::printf("%s", name.c_str());
+    (print_shape<Ranks>(dims), ...);
+    std::printf("\n");
+    return;
+  }
+  if (what == mode::verify) {
+    Case x(std::index_sequence_for<decltype(Ranks)...>{}, dims...);
+    double sum = 0, abs = 0;
+    for (Index i = 0; i < x.d.size(); ++i) {
+      sum += double(x.d.data()[i]);
+      abs += std::abs(double(x.d.data()[i]));
+    }
+    std::printf("%s %.9g %.9g\n", name.c_str(), sum, abs);
+    return;
+  }
+  benchmark::RegisterBenchmark(("BM_einsum/" + name + "/RowMajor").c_str(),
+                               [=](benchmark::State& state) {
+                                 Case x(std::index_sequence_for<decltype(Ranks)...>{}, dims...);
+                                 for (auto _ : state) {
+                                   x.compute();
+                                   benchmark::DoNotOptimize(x.d.data());
+                                   benchmark::ClobberMemory();
+                                 }
+                               })
+      ->Unit(benchmark::kMillisecond);
+  if (permutation) {
+    const Index bytes = Index(sizeof(float)) * (Eigen::internal::array_prod(dims) * ...);
+    benchmark::RegisterBenchmark(("BM_memcpy/" + name + "/RowMajor").c_str(),
+                                 [=](benchmark::State& state) {
+                                   std::vector<char> from(std::size_t(bytes), 1);
+                                   std::vector<char> to(std::size_t(bytes), 2);
+                                   for (auto _ : state) {
+                                     std::memcpy(to.data(), from.data(), std::size_t(bytes));
+                                     benchmark::DoNotOptimize(to.data());
+                                     benchmark::ClobberMemory();
+                                   }
+                                 })
+        ->Unit(benchmark::kMillisecond);
+  }
+}
+
+// The C++17 spelling, which C++20 accepts too.
+constexpr fixed_string gemm{"ij,jk->ik"};
+constexpr fixed_string attention{"bimd,bind->bimn"};
+constexpr fixed_string batched{"bij,bjk->bik"};
+constexpr fixed_string permute3{"ijk->kji"};
+constexpr fixed_string permute4{"abcd->dcba"};
+constexpr fixed_string rows{"ij->i"};
+constexpr fixed_string columns{"ij->j"};
+constexpr fixed_string total{"ij->"};
+constexpr fixed_string middle{"ijk->j"};
+constexpr fixed_string dot{"i,i->"};
+constexpr fixed_string hadamard1{"i,i->i"};
+constexpr fixed_string outer{"i,j->ij"};
+constexpr fixed_string hadamard2{"ij,ij->ij"};
+constexpr fixed_string trace{"ii->"};
+constexpr fixed_string diagonal{"ii->i"};
+constexpr fixed_string chain{"ij,jk,kl->il"};
+constexpr fixed_string rank3_chain{"abc,bcd,cde->ae"};
+constexpr fixed_string bilinear{"bn,anm,bm->ba"};
+constexpr fixed_string tucker{"ea,fb,abcd,gc,hd->efgh"};
+
+void add_cases() {
+  add<gemm, 2, 2, 2>(false, shape(1024, 1024), shape(1024, 1024));
+  add<attention, 4, 4, 4>(false, shape(8, 8, 256, 64), shape(8, 8, 256, 64));
+  add<batched, 3, 3, 3>(false, shape(32, 256, 256), shape(32, 256, 256));
+  add<permute3, 3, 3>(true, shape(256, 256, 256));
+  add<permute4, 4, 4>(true, shape(64, 64, 64, 64));
+  add<rows, 1, 2>(false, shape(4096, 4096));
+  add<columns, 1, 2>(false, shape(4096, 4096));
+  add<total, 0, 2>(false, shape(4096, 4096));
+  add<middle, 1, 3>(false, shape(256, 256, 256));
+  add<dot, 0, 1, 1>(false, shape(1 << 24), shape(1 << 24));
+  add<hadamard1, 1, 1, 1>(false, shape(1 << 24), shape(1 << 24));
+  add<outer, 2, 1, 1>(false, shape(4096), shape(4096));
+  add<hadamard2, 2, 2, 2>(false, shape(4096, 4096), shape(4096, 4096));
+  add<trace, 0, 2>(false, shape(4096, 4096));
+  add<diagonal, 1, 2>(false, shape(4096, 4096));
+  add<chain, 2, 2, 2, 2>(false, shape(1000, 10), shape(10, 1000), shape(1000, 10));
+  add<rank3_chain, 2, 3, 3, 3>(false, shape(64, 64, 64), shape(64, 64, 64), shape(64, 64, 64));
+  add<bilinear, 2, 2, 3, 2>(false, shape(256, 128), shape(64, 128, 128), shape(256, 128));
+  add<tucker, 4, 2, 2, 4, 2, 2>(false, shape(32, 32), shape(32, 32), shape(32, 32, 32, 32),
+                                shape(32, 32), shape(32, 32));
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  const std::string arg = argc > 1 ? argv[1] : "";
+  what = arg == "--list" ? mode::list : arg == "--verify" ? mode::verify : mode::bench;
+  add_cases();
+  if (what != mode::bench) {
+    return 0;
+  }
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) {
+    return 1;
+  }
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -1,0 +1,213 @@
+#!/usr/bin/env python3
+"""einsum against numpy's einsum(optimize=True) and torch.einsum on bench_peers's cases, float32,
+C order (RowMajor), one thread each, in one run; prints a table of median times and the ratio
+einsum / min(numpy, torch).
+
+    /usr/bin/python3 bench/peers.py build-bench/bench/bench_peers [--repetitions 5] [--filter RE]
+
+numpy and torch call the system BLAS (Debian's OpenBLAS once libopenblas0 is installed; the first
+lines printed name the library and its kernel). OpenBLAS falls back to its generic "Prescott" kernel
+on CPUs it does not recognise, which flatters us: the peers run under every OPENBLAS_CORETYPE in
+--coretypes (default: the detected one, SkylakeX, Haswell) and the fastest for a 1024^3 sgemm is
+used. Results are checked: each einsum result's sum and sum of absolute values against numpy's,
+within 1e-4 of the sum of the terms' absolute values (which bounds any summation order's rounding).
+numpy and torch return views for permutations and diagonals; those are copied into a preallocated
+array (np.copyto, Tensor.copy_), as einsum's result is written into a preallocated tensor.
+"""
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+
+PERMUTATIONS = {"ijk->kji", "abcd->dcba", "ii->i"}
+
+
+def fill(np, shape, seed):
+    """bench_peers's values: x = i * 2654435761 + seed * 0x9E3779B9 (mod 2^32), (x >> 8) / 2^23 - 1."""
+    n = 1
+    for e in shape:
+        n *= e
+    i = np.arange(n, dtype=np.uint64)
+    x = (i * np.uint64(2654435761) + np.uint64((seed * 0x9E3779B9) & 0xFFFFFFFF)) & np.uint64(0xFFFFFFFF)
+    v = (x >> np.uint64(8)).astype(np.float32) * np.float32(2.0 / 16777216.0) - np.float32(1.0)
+    return v.reshape(shape)
+
+
+def parse_list(text):
+    cases = []
+    for line in text.splitlines():
+        parts = line.split()
+        shapes = [() if p == "scalar" else tuple(int(e) for e in p.split("x")) for p in parts[1:]]
+        cases.append((parts[0], shapes))
+    return cases
+
+
+def time_call(f, min_time, repetitions):
+    """Median and minimum seconds per call over `repetitions` runs of at least `min_time` s each."""
+    f()  # warm up (and allocate)
+    per_call = []
+    for _ in range(repetitions):
+        n, start = 0, time.perf_counter()
+        while True:
+            f()
+            n += 1
+            elapsed = time.perf_counter() - start
+            if elapsed >= min_time:
+                break
+        per_call.append(elapsed / n)
+    return statistics.median(per_call), min(per_call)
+
+
+def worker(args):
+    """Runs in a child whose OPENBLAS_CORETYPE is set: times the peers, prints JSON."""
+    import numpy as np
+    import torch
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    torch.set_num_threads(1)
+    out = {"blas": [], "cases": {}}
+    with threadpool_limits(limits=1):
+        for pool in threadpool_info():
+            out["blas"].append(f"{pool.get('internal_api')} {pool.get('version')} "
+                               f"{pool.get('architecture')} {pool.get('filepath')}")
+        if args.worker == "gemm":
+            a = fill(np, (1024, 1024), 1)
+            b = fill(np, (1024, 1024), 2)
+            out["gemm"] = time_call(lambda: a @ b, args.min_time, 3)[0]
+            print(json.dumps(out))
+            return
+        for name, shapes in parse_list(args.cases):
+            if args.filter and not re.search(args.filter, name):
+                continue
+            ops = [fill(np, s, k + 1) for k, s in enumerate(shapes)]
+            tops = [torch.from_numpy(x) for x in ops]
+            result = np.einsum(name, *ops, optimize=True)
+            # The sum of |terms| bounds the rounding error of any summation order.
+            bound = np.einsum(name, *[np.abs(x).astype(np.float64) for x in ops], optimize=True)
+            row = {"sum": float(np.sum(result, dtype=np.float64)),
+                   "abs": float(np.sum(np.abs(result), dtype=np.float64)),
+                   "bound": float(np.sum(bound))}
+            if name in PERMUTATIONS:
+                dest = np.empty(result.shape, np.float32)
+                tdest = torch.empty(tuple(result.shape), dtype=torch.float32)
+                numpy_f = lambda: np.copyto(dest, np.einsum(name, *ops, optimize=True))  # noqa: E731
+                torch_f = lambda: tdest.copy_(torch.einsum(name, *tops))  # noqa: E731
+            else:
+                numpy_f = lambda: np.einsum(name, *ops, optimize=True)  # noqa: E731
+                torch_f = lambda: torch.einsum(name, *tops)  # noqa: E731
+            row["numpy"] = time_call(numpy_f, args.min_time, args.repetitions)
+            row["torch"] = time_call(torch_f, args.min_time, args.repetitions)
+            out["cases"][name] = row
+    print(json.dumps(out))
+
+
+def child(args, coretype, mode):
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    env.pop("OPENBLAS_L2_SIZE", None)
+    if coretype:
+        env["OPENBLAS_CORETYPE"] = coretype
+    else:
+        env.pop("OPENBLAS_CORETYPE", None)
+    cmd = [sys.executable, __file__, "--worker", mode, "--cases", args.cases_text,
+           "--repetitions", str(args.repetitions), "--min-time", str(args.min_time),
+           "--filter", args.filter]
+    done = subprocess.run(cmd, env=env, check=True, stdout=subprocess.PIPE, text=True)
+    return json.loads(done.stdout)
+
+
+def einsum_times(binary, args):
+    cmd = [binary, "--benchmark_format=json", f"--benchmark_repetitions={args.repetitions}",
+           f"--benchmark_min_time={args.min_time}"]
+    if args.filter:
+        # POSIX extended regex, as Google Benchmark reads it: escape only its special characters.
+        escape = lambda text: re.sub(r"([.\[\]{}()*+?^$|\\])", r"\\\1", text)  # noqa: E731
+        names = [escape(name) for name, _ in parse_list(args.cases_text)
+                 if re.search(args.filter, name)]
+        cmd.append(f"--benchmark_filter=^BM_[a-z]+/({'|'.join(names)})/RowMajor$")
+    report = json.loads(subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True).stdout)
+    samples = {}
+    scale = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
+    for b in report["benchmarks"]:
+        if b.get("run_type") != "iteration":
+            continue
+        variant, rest = b["run_name"].split("/", 1)
+        case = rest.rsplit("/", 1)[0]
+        samples.setdefault((variant, case), []).append(b["real_time"] * scale[b["time_unit"]])
+    return {k: (statistics.median(v), min(v)) for k, v in samples.items()}
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("binary", nargs="?", help="path to bench_peers")
+    p.add_argument("--repetitions", type=int, default=5)
+    p.add_argument("--min-time", type=float, default=0.2)
+    p.add_argument("--filter", default="", help="regex on the subscript")
+    p.add_argument("--coretypes", default=",SkylakeX,Haswell",
+                   help="OPENBLAS_CORETYPE values to try (empty: OpenBLAS's own detection)")
+    p.add_argument("--json", help="save the measurements here")
+    p.add_argument("--worker", help=argparse.SUPPRESS)
+    p.add_argument("--cases", dest="cases", help=argparse.SUPPRESS)
+    args = p.parse_args()
+    if args.worker:
+        return worker(args)
+    if not args.binary:
+        p.error("the path to bench_peers is required")
+
+    args.cases_text = subprocess.run([args.binary, "--list"], check=True, stdout=subprocess.PIPE,
+                                     text=True).stdout
+    # The peers' best BLAS kernel: the fastest 1024^3 sgemm.
+    best, best_time = None, None
+    for coretype in args.coretypes.split(","):
+        probe = child(args, coretype, "gemm")
+        label = coretype or "(detected)"
+        print(f"OPENBLAS_CORETYPE={label}: sgemm 1024^3 {probe['gemm'] * 1e3:.2f} ms;",
+              "; ".join(probe["blas"]))
+        if best_time is None or probe["gemm"] < best_time:
+            best, best_time = coretype, probe["gemm"]
+    print(f"peers run with OPENBLAS_CORETYPE={best or '(detected)'}")
+
+    checks = {}
+    verify = subprocess.run([args.binary, "--verify"], check=True, stdout=subprocess.PIPE,
+                            text=True).stdout
+    for line in verify.splitlines():
+        name, total, absolute = line.split()
+        checks[name] = (float(total), float(absolute))
+    ours = einsum_times(args.binary, args)
+    peers = child(args, best, "cases")
+
+    rows = []
+    print()
+    print("| case | einsum ms | numpy ms | torch ms | einsum / min(peers) | check |")
+    print("|---|---:|---:|---:|---:|---|")
+    for name, _ in parse_list(args.cases_text):
+        if name not in peers["cases"]:
+            continue
+        row = peers["cases"][name]
+        mine = ours[("BM_einsum", name)][0]
+        numpy_t, torch_t = row["numpy"][0], row["torch"][0]
+        total, absolute = checks[name]
+        tolerance = 1e-4 * row["bound"] + 1e-6
+        ok = abs(total - row["sum"]) <= tolerance and abs(absolute - row["abs"]) <= tolerance
+        extra = ""
+        if ("BM_memcpy", name) in ours:
+            extra = f" (memcpy {ours[('BM_memcpy', name)][0] * 1e3:.2f} ms: einsum at " \
+                    f"{100 * ours[('BM_memcpy', name)][0] / mine:.0f}% of copy bandwidth)"
+        ratio = mine / min(numpy_t, torch_t)
+        rows.append({"case": name, "einsum": mine, "numpy": numpy_t, "torch": torch_t,
+                     "ratio": ratio, "ok": ok})
+        print(f"| `{name}` | {mine * 1e3:.3f} | {numpy_t * 1e3:.3f} | {torch_t * 1e3:.3f} | "
+              f"{ratio:.2f} | {'ok' if ok else 'DIFFERS'}{extra} |")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"coretype": best, "rows": rows, "einsum": {f"{k[0]}/{k[1]}": v for k, v in
+                                                                   ours.items()}}, f, indent=1)
+    return 0 if all(r["ok"] for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
