@@ -113,6 +113,43 @@ TEST_CASE("plan: contraction picks the operand order that needs no shuffle", "[p
   STATIC_REQUIRE(root(shuffled).steps[0].kind == step_kind::shuffle);
 }
 
+TEST_CASE("plan: a matrix-vector contraction puts the matrix where Eigen's kernel is fast",
+          "[plan]") {
+  // The contracted label innermost in memory: the matrix is Eigen's right operand in ColMajor,
+  // its left one in RowMajor (Eigen swaps RowMajor operands); outermost: the other way round.
+  STATIC_REQUIRE(root(plan_of("ij,i->j")).lhs == 1);
+  STATIC_REQUIRE(root(plan_of("ij,i->j", true)).lhs == 1);
+  STATIC_REQUIRE(root(plan_of("ij,j->i")).lhs == 0);
+  STATIC_REQUIRE(root(plan_of("ij,j->i", true)).lhs == 0);
+  STATIC_REQUIRE(root(plan_of("i,ij->j")).lhs == 0);
+  STATIC_REQUIRE(root(plan_of("j,ij->i")).lhs == 1);
+}
+
+TEST_CASE("plan: an intermediate keeps the labels contracted next at one end", "[plan]") {
+  // Matrix-product-state chains: the hand order's intermediates, and no shuffle at the end.
+  for (const bool row_major : {false, true}) {
+    const auto sandwich = make_plan<5>(parse("ab,bsc,cd->asd", 14), row_major, left_to_right(3));
+    const label_list& asc = sandwich.nodes[3].result();
+    REQUIRE(std::string_view(asc.labels, std::size_t(asc.size)) == "asc");
+    REQUIRE(sandwich.nodes[4].num_steps == 0);
+    const auto transfer = make_plan<5>(parse("ad,asb,dsc->bc", 14), row_major, left_to_right(3));
+    const label_list& dsb = transfer.nodes[3].result();
+    REQUIRE(std::string_view(dsb.labels, std::size_t(dsb.size)) == "dsb");
+  }
+}
+
+TEST_CASE("plan: a product is materialised before Eigen's contraction reads it", "[plan]") {
+  constexpr auto p = [] {
+    contraction_path path{};
+    path.add(0, 2);
+    path.add(0, 1);
+    return make_plan<5>(parse("a,asb,s->b", 10), false, path);
+  }();
+  STATIC_REQUIRE(p.nodes[3].kind == node_kind::product);
+  STATIC_REQUIRE(p.nodes[3].steps[p.nodes[3].num_steps - 1].kind == step_kind::eval);
+  STATIC_REQUIRE(p.nodes[4].kind == node_kind::contraction);
+}
+
 TEST_CASE("plan: a label summed in one operand is reduced and materialised first", "[plan]") {
   constexpr auto p = plan_of("ij,jk->k");
   STATIC_REQUIRE(root(p).kind == node_kind::contraction);

@@ -251,6 +251,19 @@ constexpr void add_eval_if_summed(node& n) {
   }
 }
 
+/// Materialises a coefficient-wise product (outer, Hadamard, broadcast) that is the vector of a
+/// matrix-vector contraction: Eigen reads it lazily many times over (8x slower for `a,asb,s->b`
+/// at 256), where a product with free labels is read about once (`bn,bm->bnm` before `anm`:
+/// evaluating it first was 10x slower).
+constexpr void add_eval_if_product(node& n) {
+  if (n.kind == node_kind::product &&
+      (n.num_steps == 0 || n.steps[n.num_steps - 1].kind != step_kind::eval)) {
+    step s{step_kind::eval};
+    s.result = n.result();
+    n.add(s);
+  }
+}
+
 /// Brings a node's labels into `order`'s order and broadcasts it to all of `order`'s labels.
 constexpr void add_align(node& n, const label_list& order) {
   add_shuffle(n, order);
@@ -302,15 +315,61 @@ constexpr void add_product(node& r, node& a, node& b, const pair_labels& p) {
   }
 }
 
+/// Whether the labels of `t` in `set` form one block at either end of `t` (or there are none).
+constexpr bool at_one_end(const label_list& t, label_set set) {
+  int n = 0;
+  for (int i = 0; i < t.size; ++i) {
+    n += (set & set_of(t.labels[i])) != 0;
+  }
+  bool front = true, back = true;
+  for (int i = 0; i < n; ++i) {
+    front = front && (set & set_of(t.labels[i])) != 0;
+    back = back && (set & set_of(t.labels[t.size - 1 - i])) != 0;
+  }
+  return front || back;
+}
+
+/// Where the labels in `set` lie in `t`'s memory: 1 on its innermost axes, -1 on its outermost,
+/// 0 elsewhere or split.
+constexpr int memory_end_of(const label_list& t, label_set set, bool row_major) {
+  int n = 0;
+  for (int i = 0; i < t.size; ++i) {
+    n += (set & set_of(t.labels[i])) != 0;
+  }
+  bool inner = n > 0, outer = n > 0;
+  for (int k = 0; k < n; ++k) {
+    inner = inner && (set & set_of(t.labels[memory_axis(k, t.size, row_major)])) != 0;
+    outer = outer && (set & set_of(t.labels[memory_axis(t.size - 1 - k, t.size, row_major)])) != 0;
+  }
+  return inner ? 1 : outer ? -1 : 0;
+}
+
 /// Eigen's contract, which yields [lhs free, rhs free]: the operands swapped where that order
-/// fits the output.
-constexpr void add_contraction(node& r, int ia, int ib, const pair_labels& p) {
+/// fits the output, or where Eigen's kernel runs faster so. `later` holds the labels a later step
+/// contracts.
+constexpr void add_contraction(node& r, int ia, int ib, const pair_labels& p, label_set later,
+                               bool row_major) {
   const label_list ab = concat(p.lhs_free, p.rhs_free), ba = concat(p.rhs_free, p.lhs_free);
-  // An intermediate puts the side with more free labels first, so that chains such as
-  // ea,abcd->bcde append new labels last and end in the output's order without a shuffle.
-  const bool swap =
-      p.is_final ? !is_identity(shuffle_to(ab, p.keep)) && is_identity(shuffle_to(ba, p.keep))
-                 : p.lhs_free.size < p.rhs_free.size;
+  // An intermediate keeps the labels a later step contracts at one end, where that step reads
+  // them as one contiguous block; else it puts the side with more free labels first, so that
+  // chains such as ea,abcd->bcde append new labels last and end in the output's order.
+  const bool ab_end = at_one_end(ab, later), ba_end = at_one_end(ba, later);
+  bool swap = p.is_final
+                  ? !is_identity(shuffle_to(ab, p.keep)) && is_identity(shuffle_to(ba, p.keep))
+              : ab_end != ba_end ? ba_end
+                                 : p.lhs_free.size < p.rhs_free.size;
+  if ((p.lhs_free.size == 0) != (p.rhs_free.size == 0)) {
+    // A matrix-vector product: either order gives the same result. Eigen's kernel is fast (up to
+    // 10x) when the matrix is its left operand with the contracted labels outermost, or its
+    // right one with them innermost; it computes a RowMajor contraction as the ColMajor one
+    // with the operands swapped.
+    const bool matrix_is_lhs = p.lhs_free.size > 0;
+    const int end = memory_end_of(matrix_is_lhs ? p.lhs : p.rhs, set_of(p.contracted), row_major);
+    if (end != 0) {
+      const bool matrix_first = (end < 0) != row_major;
+      swap = matrix_is_lhs != matrix_first;
+    }
+  }
   const label_list& tl = swap ? p.rhs : p.lhs;
   const label_list& tr = swap ? p.lhs : p.rhs;
   r.kind = node_kind::contraction;
@@ -346,10 +405,11 @@ constexpr void add_batch_contraction(node& r, const pair_labels& p, bool row_maj
 }
 
 /// Contracts nodes `ia` and `ib` into a new node keeping the labels `keep`: in `keep`'s order
-/// when `is_final`, else in the order the chosen Eigen op produces for free.
+/// when `is_final`, else in the order the chosen Eigen op produces for free. `later` holds the
+/// labels a later step contracts.
 template <int MaxNodes>
 constexpr void add_pair(plan<MaxNodes>& pl, int ia, int ib, const label_list& keep, bool is_final,
-                        bool row_major) {
+                        bool row_major, label_set later = 0) {
   node& a = pl.nodes[ia];
   node& b = pl.nodes[ib];
   node& r = pl.nodes[pl.num_nodes++];
@@ -365,7 +425,14 @@ constexpr void add_pair(plan<MaxNodes>& pl, int ia, int ib, const label_list& ke
   add_eval_if_summed(a);
   add_eval_if_summed(b);
   if (p.batch.size == 0) {
-    add_contraction(r, ia, ib, p);
+    // As the vector of a matrix-vector product, a lazy product is read many times over.
+    if (p.lhs_free.size == 0) {
+      add_eval_if_product(a);
+    }
+    if (p.rhs_free.size == 0) {
+      add_eval_if_product(b);
+    }
+    add_contraction(r, ia, ib, p, later, row_major);
   } else {
     add_batch_contraction(r, p, row_major);
   }
@@ -414,10 +481,11 @@ constexpr plan<MaxNodes> make_plan(const subscript& s, bool row_major,
     return p;
   }
   walk(path, list, s.num_operands, [&](int, int ia, int ib, const int* remaining, int count) {
-    label_set later = set_of(s.output);
+    label_set others = 0; // the labels of the operands and intermediates still to contract
     for (int k = 0; k < count; ++k) {
-      later |= set_of(p.nodes[remaining[k]].result());
+      others |= set_of(p.nodes[remaining[k]].result());
     }
+    const label_set later = set_of(s.output) | others;
     label_list keep = count == 0 ? s.output : label_list{};
     if (count > 0) {
       const label_list both = concat(p.nodes[ia].result(), p.nodes[ib].result());
@@ -428,7 +496,11 @@ constexpr plan<MaxNodes> make_plan(const subscript& s, bool row_major,
         }
       }
     }
-    add_pair(p, ia, ib, keep, count == 0, row_major);
+    // The labels a later step contracts, unless it is a batched contraction, whose op plans its
+    // own layout (and wants the batch labels outermost).
+    const label_set batch_later = set_of(keep) & set_of(s.output) & others;
+    add_pair(p, ia, ib, keep, count == 0, row_major,
+             batch_later != 0 ? 0 : set_of(keep) & ~set_of(s.output));
     return p.num_nodes - 1;
   });
   return p;
