@@ -315,20 +315,6 @@ constexpr void add_product(node& r, node& a, node& b, const pair_labels& p) {
   }
 }
 
-/// Whether the labels of `t` in `set` form one block at either end of `t` (or there are none).
-constexpr bool at_one_end(const label_list& t, label_set set) {
-  int n = 0;
-  for (int i = 0; i < t.size; ++i) {
-    n += (set & set_of(t.labels[i])) != 0;
-  }
-  bool front = true, back = true;
-  for (int i = 0; i < n; ++i) {
-    front = front && (set & set_of(t.labels[i])) != 0;
-    back = back && (set & set_of(t.labels[t.size - 1 - i])) != 0;
-  }
-  return front || back;
-}
-
 /// Where the labels in `set` lie in `t`'s memory: 1 on its innermost axes, -1 on its outermost,
 /// 0 elsewhere or split.
 constexpr int memory_end_of(const label_list& t, label_set set, bool row_major) {
@@ -342,6 +328,11 @@ constexpr int memory_end_of(const label_list& t, label_set set, bool row_major) 
     outer = outer && (set & set_of(t.labels[memory_axis(t.size - 1 - k, t.size, row_major)])) != 0;
   }
   return inner ? 1 : outer ? -1 : 0;
+}
+
+/// Whether the labels of `t` in `set` form one block at either end of `t` (or there are none).
+constexpr bool at_one_end(const label_list& t, label_set set) {
+  return (set & set_of(t)) == 0 || memory_end_of(t, set, false) != 0;
 }
 
 /// Eigen's contract, which yields [lhs free, rhs free]: the operands swapped where that order
@@ -409,7 +400,7 @@ constexpr void add_batch_contraction(node& r, const pair_labels& p, bool row_maj
 /// labels a later step contracts.
 template <int MaxNodes>
 constexpr void add_pair(plan<MaxNodes>& pl, int ia, int ib, const label_list& keep, bool is_final,
-                        bool row_major, label_set later = 0) {
+                        bool row_major, label_set later) {
   node& a = pl.nodes[ia];
   node& b = pl.nodes[ib];
   node& r = pl.nodes[pl.num_nodes++];
