@@ -25,8 +25,8 @@ template <class S, class L, class R>
 struct is_batch_contraction<eigen_einsum::detail::TensorBatchContractionOp<S, L, R>>
     : std::true_type {};
 
-template <class X, std::size_t N>
-struct is_batch_contraction<eigen_einsum::detail::TensorAliasGuardOp<X, N>>
+template <class X, class Regions>
+struct is_batch_contraction<eigen_einsum::detail::TensorAliasGuardOp<X, Regions>>
     : is_batch_contraction<X> {};
 
 template <class Expr>

@@ -24,8 +24,8 @@ template <class T>
 struct is_choice : std::false_type {};
 template <class... X>
 struct is_choice<eigen_einsum::detail::TensorChoiceOp<X...>> : std::true_type {};
-template <class X, std::size_t N>
-struct is_choice<eigen_einsum::detail::TensorAliasGuardOp<X, N>> : is_choice<X> {};
+template <class X, class Regions>
+struct is_choice<eigen_einsum::detail::TensorAliasGuardOp<X, Regions>> : is_choice<X> {};
 
 } // namespace
 

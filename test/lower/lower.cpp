@@ -86,7 +86,8 @@ TEMPLATE_TEST_CASE_SIG("lower: each kind of subscript becomes one Eigen op", "[l
   REQUIRE(&EINSUM("ij->ij", a).expression() == &a);
   // every result is guarded against aliasing, an rvalue Tensor's identity is that Tensor
   using guard = eigen_einsum::detail::TensorAliasGuardOp<
-      Eigen::TensorShufflingOp<const std::array<int, 2>, const T2>, 1>;
+      Eigen::TensorShufflingOp<const std::array<int, 2>, const T2>,
+      eigen_einsum::detail::read_regions<1, 1>>;
   REQUIRE(std::is_same_v<bare<decltype(EINSUM("ij->ji", a))>, guard>);
   REQUIRE(std::is_same_v<decltype(EINSUM("ij->ij", T2(a))), T2>);
   // permutation

@@ -34,19 +34,26 @@ TEST_CASE("alias guard: the regions of an expression are its leaves' memory", "[
   Eigen::Tensor<float, 2> a(2, 3), b(2, 3);
   Eigen::TensorMap<Eigen::Tensor<float, 1>> m(a.data() + 1, 4);
   const auto regions = read_regions_of((a + b * 2.f).shuffle(std::array<int, 2>{1, 0}));
-  REQUIRE(regions.size() == 2);
-  REQUIRE(regions[0].begin == address(a.data()));
-  REQUIRE(regions[0].end == address(a.data() + 6));
-  REQUIRE(regions[1].begin == address(b.data()));
-  REQUIRE(!regions[0].unknown);
-  REQUIRE(regions[0].extents == &a.dimensions()[0]); // a resizable Tensor
+  REQUIRE(regions.memory.size() == 2);
+  REQUIRE(regions.memory[0].begin == address(a.data()));
+  REQUIRE(regions.memory[0].end == address(a.data() + 6));
+  REQUIRE(regions.memory[1].begin == address(b.data()));
+  // both are resizable Tensors: their extents are checked again at evaluation
+  REQUIRE(regions.resizable.size() == 2);
+  REQUIRE(regions.resizable[0].extents == &a.dimensions()[0]);
   const auto mapped = read_regions_of(m.sum());
-  REQUIRE(mapped.size() == 1);
-  REQUIRE(mapped[0].begin == address(a.data() + 1));
-  REQUIRE(mapped[0].extents == nullptr);
-  // A TensorRef of an expression has no memory of its own to show: unknown.
+  REQUIRE(mapped.memory.size() == 1);
+  REQUIRE(mapped.memory[0].begin == address(a.data() + 1));
+  REQUIRE(mapped.resizable.empty()); // a TensorMap cannot be resized
+  // Several expressions at once, in order.
+  const auto both = read_regions_of(m, b);
+  REQUIRE(both.memory.size() == 2);
+  REQUIRE(both.memory[1].begin == address(b.data()));
+  REQUIRE(both.resizable.size() == 1);
+  // A TensorRef of an expression has no memory of its own to show: all of memory.
   const Eigen::TensorRef<Eigen::Tensor<float, 2>> ref(a + b);
-  REQUIRE(read_regions_of(ref)[0].unknown);
+  REQUIRE(read_regions_of(ref).memory[0].begin == 0);
+  REQUIRE(read_regions_of(ref).memory[0].end == UINTPTR_MAX);
 }
 
 TEMPLATE_TEST_CASE("alias guard: an overlapping destination is written through a temporary",

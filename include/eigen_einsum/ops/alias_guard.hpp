@@ -17,16 +17,34 @@
 
 namespace eigen_einsum::detail {
 
-/// The bytes one leaf of an expression (a Tensor, TensorMap, TensorFixedSize or TensorRef)
-/// occupied when the expression was built. `extents`/`shape` let a resizable Tensor be checked
-/// again at evaluation: Eigen's `Tensor::operator=` resizes the destination before evaluating,
-/// and a resize always changes the extents.
-struct read_region {
+/// The bytes one leaf of an expression (a Tensor, TensorMap, TensorFixedSize or TensorRef) reads,
+/// [begin, end). A leaf we cannot see into (an unknown expression type) is everything: {0, max}.
+struct memory_span {
   std::uintptr_t begin = 0, end = 0;
-  bool unknown = false; // memory we cannot see (an unknown expression type): assume overlap
+};
+
+/// A resizable Tensor's extents when the expression was built, to be checked again at evaluation:
+/// Eigen's `Tensor::operator=` resizes the destination before evaluating, and a resize always
+/// changes the extents.
+struct extents_record {
+  const Eigen::Index* extents = nullptr; // the Tensor's own extents, read again at evaluation
   int rank = 0;
-  const Eigen::Index* extents = nullptr; // a Tensor's own extents, read again at evaluation
-  std::size_t shape = 0;                 // a hash of those extents when the expression was built
+  std::size_t hash = 0; // a hash of those extents when the expression was built
+};
+
+/// The memory an expression reads: one span per leaf, one record per resizable Tensor leaf.
+/// Fixed-size and mapped leaves cannot be resized, so they cost no record and no check.
+template <std::size_t NumSpans, std::size_t NumResizable>
+struct read_regions {
+  std::array<memory_span, NumSpans> memory{};
+  std::array<extents_record, NumResizable> resizable{};
+};
+
+struct region_count {
+  std::size_t spans = 0, resizable = 0;
+  constexpr region_count operator+(region_count o) const {
+    return {spans + o.spans, resizable + o.resizable};
+  }
 };
 
 template <class X, class = void>
@@ -65,13 +83,15 @@ struct is_resizable_tensor : std::false_type {};
 template <class S, int R, int O, class I>
 struct is_resizable_tensor<Eigen::Tensor<S, R, O, I>> : std::true_type {};
 
-/// How many regions `read_regions_of` finds in an expression of type X.
+/// How many spans and extents records `read_regions_of` finds in an expression of type X.
 template <class X>
-constexpr std::size_t count_regions() {
+constexpr region_count count_regions() {
   if constexpr (has_read_regions<X>::value) {
-    return std::tuple_size<bare_t<decltype(std::declval<const X&>().read_regions())>>::value;
+    using R = bare_t<decltype(std::declval<const X&>().read_regions())>;
+    return {std::tuple_size<decltype(R::memory)>::value,
+            std::tuple_size<decltype(R::resizable)>::value};
   } else if constexpr (has_data<X>::value) {
-    return 1;
+    return {1, is_resizable_tensor<X>::value && X::NumIndices > 0 ? 1u : 0u};
   } else if constexpr (has_lhsExpression<X>::value) {
     return count_regions<bare_t<decltype(std::declval<const X&>().lhsExpression())>>() +
            count_regions<bare_t<decltype(std::declval<const X&>().rhsExpression())>>();
@@ -88,29 +108,41 @@ constexpr std::size_t count_regions() {
   } else if constexpr (has_expression<X>::value) {
     return count_regions<bare_t<decltype(std::declval<const X&>().expression())>>();
   } else {
-    return 1; // one unknown region
+    return {1, 0}; // one unknown span
   }
 }
 
+/// The read_regions type of the expressions Xs together.
+template <class... Xs>
+using regions_t = read_regions<(region_count{} + ... + count_regions<Xs>()).spans,
+                               (region_count{} + ... + count_regions<Xs>()).resizable>;
+
+/// Where collect_regions writes next.
+struct region_cursor {
+  memory_span* span;
+  extents_record* resizable;
+};
+
 /// Appends the regions of `x`'s leaves at `out`.
 template <class X>
-void collect_regions(const X& x, read_region*& out) {
+void collect_regions(const X& x, region_cursor& out) {
   if constexpr (has_read_regions<X>::value) {
-    for (const read_region& r : x.read_regions()) {
-      *out++ = r;
+    for (const memory_span& m : x.read_regions().memory) {
+      *out.span++ = m;
+    }
+    for (const extents_record& r : x.read_regions().resizable) {
+      *out.resizable++ = r;
     }
   } else if constexpr (has_data<X>::value) {
-    read_region& r = *out++;
     const std::size_t bytes =
         std::size_t(Eigen::internal::array_prod(x.dimensions())) * sizeof(*x.data());
-    r.begin = reinterpret_cast<std::uintptr_t>(x.data());
-    r.end = r.begin + bytes;
+    const std::uintptr_t begin = reinterpret_cast<std::uintptr_t>(x.data());
     // A TensorRef of an expression has no data: its memory is unknown.
-    r.unknown = x.data() == nullptr && bytes > 0;
+    *out.span++ =
+        begin == 0 && bytes > 0 ? memory_span{0, UINTPTR_MAX} : memory_span{begin, begin + bytes};
     if constexpr (is_resizable_tensor<X>::value && X::NumIndices > 0) {
-      r.rank = X::NumIndices;
-      r.extents = &x.dimensions()[0];
-      r.shape = shape_hash(r.extents, r.rank);
+      const Eigen::Index* extents = &x.dimensions()[0];
+      *out.resizable++ = {extents, X::NumIndices, shape_hash(extents, X::NumIndices)};
     }
   } else if constexpr (has_lhsExpression<X>::value) {
     collect_regions(x.lhsExpression(), out);
@@ -128,45 +160,44 @@ void collect_regions(const X& x, read_region*& out) {
   } else if constexpr (has_expression<X>::value) {
     collect_regions(x.expression(), out);
   } else {
-    (out++)->unknown = true;
+    *out.span++ = {0, UINTPTR_MAX};
   }
 }
 
-/// The memory an Eigen tensor expression reads: one region per leaf tensor, found through the
-/// accessors of Eigen's expression types; an unknown type counts as an unknown region.
-template <class X>
-std::array<read_region, count_regions<X>()> read_regions_of(const X& x) {
-  std::array<read_region, count_regions<X>()> regions{};
-  read_region* out = regions.data();
-  collect_regions(x, out);
+/// The memory Eigen tensor expressions read: one span per leaf tensor, found through the
+/// accessors of Eigen's expression types; an unknown type counts as an unknown span.
+template <class... Xs>
+regions_t<Xs...> read_regions_of(const Xs&... xs) {
+  regions_t<Xs...> regions;
+  region_cursor out{regions.memory.data(), regions.resizable.data()};
+  (collect_regions(xs, out), ...);
   return regions;
 }
 
 /// Evaluates `expression()`, which reads the memory in `read_regions()`; through a temporary when
 /// the destination overlaps it. Reports a shape_error when a Tensor among the regions was resized
 /// after the expression was built (Eigen resizes a destination that is also an operand).
-template <class XprType, std::size_t NumRegions>
+template <class XprType, class Regions>
 class TensorAliasGuardOp;
 
 } // namespace eigen_einsum::detail
 
 namespace Eigen::internal {
 
-template <class XprType, std::size_t N>
-struct traits<eigen_einsum::detail::TensorAliasGuardOp<XprType, N>>
+template <class XprType, class Regions>
+struct traits<eigen_einsum::detail::TensorAliasGuardOp<XprType, Regions>>
     : eigen_einsum::detail::op_traits<XprType, traits<XprType>::NumDimensions> {};
 
 } // namespace Eigen::internal
 
 namespace eigen_einsum::detail {
 
-template <class XprType, std::size_t NumRegions>
-class TensorAliasGuardOp : public op_base<TensorAliasGuardOp<XprType, NumRegions>> {
+template <class XprType, class Regions>
+class TensorAliasGuardOp : public op_base<TensorAliasGuardOp<XprType, Regions>> {
 public:
   using typename op_base<TensorAliasGuardOp>::Index;
   using Dimensions =
       Eigen::DSizes<Index, Eigen::internal::traits<TensorAliasGuardOp>::NumDimensions>;
-  using Regions = std::array<read_region, NumRegions>;
 
   TensorAliasGuardOp(const XprType& xpr, const Dimensions& dimensions, const Regions& regions)
       : m_xpr(xpr), m_dimensions(dimensions), m_regions(regions) {}
@@ -183,30 +214,29 @@ private:
 };
 
 /// `guard_aliasing(xpr, dims, read_regions_of(a, b...))`: `xpr`, safe to assign to a or b.
-template <class XprType, std::size_t N>
-TensorAliasGuardOp<XprType, N>
+template <class XprType, class Regions>
+TensorAliasGuardOp<XprType, Regions>
 guard_aliasing(const XprType& xpr,
-               const typename TensorAliasGuardOp<XprType, N>::Dimensions& dimensions,
-               const std::array<read_region, N>& regions) {
-  return TensorAliasGuardOp<XprType, N>(xpr, dimensions, regions);
+               const typename TensorAliasGuardOp<XprType, Regions>::Dimensions& dimensions,
+               const Regions& regions) {
+  return TensorAliasGuardOp<XprType, Regions>(xpr, dimensions, regions);
 }
 
-/// Whether `n` bytes at `dest` overlap a region; unknown regions overlap everything.
-template <std::size_t N>
-bool overlaps(const std::array<read_region, N>& regions, const void* dest, std::size_t n) {
+/// Whether `n` bytes at `dest` overlap a span; unknown spans overlap everything.
+template <std::size_t N, std::size_t R>
+bool overlaps(const read_regions<N, R>& regions, const void* dest, std::size_t n) {
   const std::uintptr_t begin = reinterpret_cast<std::uintptr_t>(dest), end = begin + n;
-  for (const read_region& r : regions) {
-    if (r.unknown || (begin < r.end && r.begin < end)) {
-      return true;
-    }
+  bool any = false;
+  for (const memory_span& m : regions.memory) {
+    any |= begin < m.end && m.begin < end; // no early exit: N is small and the loop unrolls
   }
-  return false;
+  return any;
 }
 
-template <std::size_t N>
-void check_not_resized(const std::array<read_region, N>& regions) {
-  for (const read_region& r : regions) {
-    if (r.extents != nullptr && shape_hash(r.extents, r.rank) != r.shape) {
+template <std::size_t N, std::size_t R>
+void check_not_resized(const read_regions<N, R>& regions) {
+  for (const extents_record& r : regions.resizable) {
+    if (shape_hash(r.extents, r.rank) != r.hash) {
       report_shape_error(
           "einsum: an operand was resized before the result was evaluated: the destination "
           "is also an operand and has a different shape, which Eigen's Tensor::operator= changes "
@@ -219,9 +249,9 @@ void check_not_resized(const std::array<read_region, N>& regions) {
 
 namespace Eigen {
 
-template <class XprType, std::size_t N, class Device>
-struct TensorEvaluator<const eigen_einsum::detail::TensorAliasGuardOp<XprType, N>, Device> {
-  using Op = eigen_einsum::detail::TensorAliasGuardOp<XprType, N>;
+template <class XprType, class Regions, class Device>
+struct TensorEvaluator<const eigen_einsum::detail::TensorAliasGuardOp<XprType, Regions>, Device> {
+  using Op = eigen_einsum::detail::TensorAliasGuardOp<XprType, Regions>;
   using Inner = TensorEvaluator<const XprType, Device>;
   using Index = typename Inner::Index;
   using Scalar = typename Op::Scalar;
