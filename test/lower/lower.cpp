@@ -18,8 +18,8 @@ struct op_kind {
   static constexpr const char* value = "other";
 };
 template <class S, class X>
-struct op_kind<Eigen::TensorShufflingOp<S, X>> {
-  static constexpr const char* value = "shuffle";
+struct op_kind<eigen_einsum::detail::TensorPermuteOp<S, X>> {
+  static constexpr const char* value = "permutation";
 };
 template <class Op, class D, class X, template <class> class M>
 struct op_kind<Eigen::TensorReductionOp<Op, D, X, M>> {
@@ -86,13 +86,13 @@ TEMPLATE_TEST_CASE_SIG("lower: each kind of subscript becomes one Eigen op", "[l
   REQUIRE(&EINSUM("ij->ij", a).expression() == &a);
   // every result is guarded against aliasing, an rvalue Tensor's identity is that Tensor
   using guard = eigen_einsum::detail::TensorAliasGuardOp<
-      Eigen::TensorShufflingOp<const std::array<int, 2>, const T2>,
+      eigen_einsum::detail::TensorPermuteOp<std::array<int, 2>, T2>,
       eigen_einsum::detail::read_regions<1, 1>>;
   REQUIRE(std::is_same_v<bare<decltype(EINSUM("ij->ji", a))>, guard>);
   REQUIRE(std::is_same_v<decltype(EINSUM("ij->ij", T2(a))), T2>);
-  // permutation
-  REQUIRE(
-      is_type<Eigen::TensorShufflingOp<const std::array<int, 3>, const T3>>(EINSUM("ijk->kji", c)));
+  // permutation: Eigen's shuffle, written into memory by our blocked kernel
+  REQUIRE(is_type<eigen_einsum::detail::TensorPermuteOp<std::array<int, 3>, T3>>(
+      EINSUM("ijk->kji", c)));
   // summed labels: Eigen's reduction over inner axes, our row-by-row sum over outer axes
   REQUIRE(same(kind_of(EINSUM("ij->", a)), "reduction"));
   REQUIRE(same(kind_of(EINSUM("ij->i", a)), col_major ? "sum to middle" : "reduction"));

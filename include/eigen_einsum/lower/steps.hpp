@@ -4,6 +4,7 @@
 #define EIGEN_EINSUM_LOWER_STEPS_HPP
 
 #include "../ops/diagonal.hpp"
+#include "../ops/permute.hpp"
 #include "../ops/sum_to_middle.hpp"
 #include "../ops/tensor.hpp"
 #include "../plan/extents.hpp"
@@ -159,7 +160,7 @@ auto lower_step(const E& e, const label_extents& extent) {
   } else if constexpr (s.kind == step_kind::sum_around_kept) {
     return sum_around_kept<P, N, S>(e, extent);
   } else if constexpr (s.kind == step_kind::shuffle) {
-    return e.shuffle(shuffle_of<P, N, S>(axes));
+    return permute(e, shuffle_of<P, N, S>(axes));
   } else if constexpr ((s.kind == step_kind::expand || s.kind == step_kind::broadcast) &&
                        s.result.size == 1) {
     return broadcast_to_rank_1<P, N, S>(e, extent);

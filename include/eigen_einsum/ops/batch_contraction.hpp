@@ -8,6 +8,7 @@
 
 #include "../plan/batch_layout.hpp"
 #include "device.hpp"
+#include "permute.hpp"
 #include "tensor.hpp"
 
 #include <cstddef>
@@ -252,12 +253,13 @@ private:
     }
     Scalar* copy = next;
     next += internal::array_prod(dims);
-    TensorMap<Tensor<Scalar, rank, Layout, Index>> target(copy, copy_dims);
     if constexpr (Raw) {
       // Already evaluated (a Tensor or a nested contraction): read its memory, don't re-evaluate.
-      TensorMap<const Tensor<Scalar, rank, Layout, Index>> source(impl.data(), dims);
-      target.device(this->m_device) = source.shuffle(shuffle);
+      eigen_einsum::detail::permute_memory(
+          eigen_einsum::detail::plan_permute<rank>(dims, shuffle, row_major), impl.data(), copy,
+          this->m_device);
     } else {
+      TensorMap<Tensor<Scalar, rank, Layout, Index>> target(copy, copy_dims);
       target.device(this->m_device) = xpr.shuffle(shuffle);
     }
     return copy;
@@ -279,10 +281,9 @@ private:
       scratch_dims[axis] = m_extent[scratch_ids[s]];
       shuffle[axis] = eigen_einsum::detail::memory_axis(p.out_perm[s], NumDims, row_major);
     }
-    TensorMap<Tensor<Scalar, NumDims, Layout, Index>> target(out, m_dimensions);
-    target.device(this->m_device) =
-        TensorMap<const Tensor<Scalar, NumDims, Layout, Index>>(scratch, scratch_dims)
-            .shuffle(shuffle);
+    eigen_einsum::detail::permute_memory(
+        eigen_einsum::detail::plan_permute<NumDims>(scratch_dims, shuffle, row_major), scratch, out,
+        this->m_device);
   }
 
   template <int Size, bool XTrans, bool YTrans>

@@ -1,0 +1,335 @@
+// eigen-einsum ops: a permutation of a tensor's axes, as an Eigen expression. It is Eigen's
+// shuffle wherever it is read coefficient by coefficient; written whole into memory (assigned to a
+// tensor, or evaluated into scratch) it runs a cache-blocked kernel instead, which moves whole
+// cache lines and transposes SIMD registers: Eigen's shuffle computes an index per coefficient.
+#ifndef EIGEN_EINSUM_OPS_PERMUTE_HPP
+#define EIGEN_EINSUM_OPS_PERMUTE_HPP
+
+#include "device.hpp"
+#include "tensor.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <type_traits>
+#include <utility>
+
+namespace eigen_einsum::detail {
+
+/// One loop of a permutation kernel: its extent and the source's and destination's strides.
+struct permute_axis {
+  Eigen::Index extent = 1, from = 0, to = 0;
+};
+
+/// A permutation reduced to the loops the kernel runs, the destination's fastest first: extent-1
+/// axes dropped, and axes that are adjacent in both source and destination merged into one.
+/// `axes[0]` is the destination's contiguous axis, `axes[inner]` the source's.
+template <int N>
+struct permute_loops {
+  std::array<permute_axis, N + 1> axes{}; // one spare: GCC cannot see that rank <= N
+  int rank = 0;
+  int inner = 0;
+  Eigen::Index size = 1;
+  // The other axes, the source's fastest first: consecutive tiles read neighbouring memory.
+  std::array<int, N + 1> outer{};
+  int num_outer = 0;
+};
+
+/// The loops that write `source.shuffle(shuffle)` into memory, for a source of extents `dims`
+/// (Eigen's convention: output axis i is source axis shuffle[i]).
+///
+///   plan_permute<3>(dims, std::array<int, 3>{2, 1, 0}, false) // ijk->kji, ColMajor
+template <int N, class Dims, class Shuffle>
+permute_loops<N> plan_permute(const Dims& dims, const Shuffle& shuffle, bool row_major) {
+  std::array<Eigen::Index, N> stride{}; // the source's, by source axis
+  permute_loops<N> p;
+  for (int m = 0; m < N; ++m) {
+    const int axis = row_major ? N - 1 - m : m;
+    stride[std::size_t(axis)] = p.size;
+    p.size *= dims[axis];
+  }
+  Eigen::Index to = 1;
+  for (int m = 0; m < N; ++m) {
+    const int axis = int(shuffle[row_major ? N - 1 - m : m]);
+    const Eigen::Index n = dims[axis], from = stride[std::size_t(axis)];
+    if (n == 1) {
+      continue;
+    }
+    permute_axis* last = p.rank > 0 ? &p.axes[std::size_t(p.rank - 1)] : nullptr;
+    if (last != nullptr && last->from * last->extent == from) {
+      last->extent *= n; // contiguous in the source as in the destination
+    } else {
+      p.axes[std::size_t(p.rank++)] = {n, from, to};
+    }
+    to *= n;
+  }
+  // The smallest source stride of the axes left is 1: the extents below it were all 1.
+  for (int a = 0; a < p.rank; ++a) {
+    if (p.axes[std::size_t(a)].from == 1) {
+      p.inner = a;
+    }
+  }
+  for (int a = 1; a < p.rank; ++a) {
+    if (a != p.inner) {
+      int at = p.num_outer++;
+      for (; at > 0 &&
+             p.axes[std::size_t(p.outer[std::size_t(at - 1)])].from > p.axes[std::size_t(a)].from;
+           --at) {
+        p.outer[std::size_t(at)] = p.outer[std::size_t(at - 1)];
+      }
+      p.outer[std::size_t(at)] = a;
+    }
+  }
+  return p;
+}
+
+// Eigen's packet types are vector types whose attributes GCC drops in a template argument, as in
+// Eigen's own kernels (Eigen silences the warning inside its headers; we do the same here).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wignored-attributes"
+#endif
+
+template <class Packet, int Size, class = void>
+struct has_packet_transpose : std::false_type {};
+template <class Packet, int Size>
+struct has_packet_transpose<Packet, Size,
+                            std::void_t<decltype(Eigen::internal::ptranspose(
+                                std::declval<Eigen::internal::PacketBlock<Packet, Size>&>()))>>
+    : std::bool_constant<(Size > 1)> {};
+
+/// Stores `packet` at `to`, past the caches when `stream` and `to` is aligned to the packet (x86
+/// only): a large permutation's destination is not read again soon, and a streamed line is not
+/// read from memory before it is overwritten.
+template <class Scalar, class Packet>
+void store_packet(Scalar* to, const Packet& packet, bool stream) {
+  const bool aligned = reinterpret_cast<std::uintptr_t>(to) % sizeof(Packet) == 0;
+#if defined(EIGEN_VECTORIZE_AVX512)
+  if constexpr (std::is_same_v<Packet, __m512>) {
+    if (stream && aligned) {
+      return _mm512_stream_ps(to, packet);
+    }
+  } else if constexpr (std::is_same_v<Packet, __m512d>) {
+    if (stream && aligned) {
+      return _mm512_stream_pd(to, packet);
+    }
+  }
+#endif
+#if defined(EIGEN_VECTORIZE_AVX)
+  if constexpr (std::is_same_v<Packet, __m256>) {
+    if (stream && aligned) {
+      return _mm256_stream_ps(to, packet);
+    }
+  } else if constexpr (std::is_same_v<Packet, __m256d>) {
+    if (stream && aligned) {
+      return _mm256_stream_pd(to, packet);
+    }
+  }
+#endif
+#if defined(EIGEN_VECTORIZE_SSE2)
+  if constexpr (std::is_same_v<Packet, __m128>) {
+    if (stream && aligned) {
+      return _mm_stream_ps(to, packet);
+    }
+  } else if constexpr (std::is_same_v<Packet, __m128d>) {
+    if (stream && aligned) {
+      return _mm_stream_pd(to, packet);
+    }
+  }
+#endif
+  (void)stream;
+  (void)aligned;
+  Eigen::internal::pstoreu(to, packet);
+}
+
+/// Orders the streamed stores of this thread before what follows (the x86 streaming stores are
+/// weakly ordered).
+inline void finish_streaming() {
+#if defined(EIGEN_VECTORIZE_SSE2)
+  _mm_sfence();
+#endif
+}
+
+/// `dst[x + y * dst_y] = src[x * src_x + y]` for x0 <= x < x1 and y0 <= y < y1: one tile of a 2-D
+/// transpose, by whole SIMD registers where Eigen can transpose a square of them.
+template <class Scalar>
+void transpose_tile(const Scalar* src, Eigen::Index src_x, Scalar* dst, Eigen::Index dst_y,
+                    Eigen::Index x0, Eigen::Index x1, Eigen::Index y0, Eigen::Index y1,
+                    bool stream) {
+  using Packet = typename Eigen::internal::packet_traits<Scalar>::type;
+  constexpr int W = Eigen::internal::packet_traits<Scalar>::size;
+  Eigen::Index x_done = x0, y_done = y0;
+  if constexpr (has_packet_transpose<Packet, W>::value) {
+    x_done = x1 - (x1 - x0) % W;
+    y_done = y1 - (y1 - y0) % W;
+    for (Eigen::Index x = x0; x < x_done; x += W) {
+      for (Eigen::Index y = y0; y < y_done; y += W) {
+        Eigen::internal::PacketBlock<Packet, W> square;
+        for (int r = 0; r < W; ++r) {
+          square.packet[r] = Eigen::internal::ploadu<Packet>(src + (x + r) * src_x + y);
+        }
+        Eigen::internal::ptranspose(square);
+        for (int r = 0; r < W; ++r) {
+          store_packet(dst + x + (y + r) * dst_y, square.packet[r], stream);
+        }
+      }
+    }
+  }
+  // What the registers leave: the columns past x_done, then the rows past y_done.
+  for (Eigen::Index y = y0; y < y_done; ++y) {
+    for (Eigen::Index x = x_done; x < x1; ++x) {
+      dst[x + y * dst_y] = src[x * src_x + y];
+    }
+  }
+  for (Eigen::Index y = y_done; y < y1; ++y) {
+    for (Eigen::Index x = x0; x < x1; ++x) {
+      dst[x + y * dst_y] = src[x * src_x + y];
+    }
+  }
+}
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+
+/// Writes the permutation `p` of `src` to `dst`, which must not overlap it: runs of the
+/// destination's contiguous axis copied whole when the source's is the same, else 2-D transposes
+/// of the two contiguous axes in blocks of cache lines. On a device with threads (Eigen's
+/// ThreadPoolDevice) the blocks are shared out.
+template <int N, class Scalar, class Device>
+void permute_memory(const permute_loops<N>& p, const Scalar* src, Scalar* dst,
+                    const Device& device) {
+  using Index = Eigen::Index;
+  if (p.size == 0) {
+    return;
+  }
+  if (p.rank == 0) {
+    *dst = *src;
+    return;
+  }
+  const permute_axis& x = p.axes[0];
+  const permute_axis& y = p.axes[std::size_t(p.inner)];
+  const bool rows = p.inner == 0;
+  // A unit of work: one run of `run` coefficients, or a `tile` x `tile` square of the transpose;
+  // the axes other than x and y enumerate the rest.
+  static constexpr Index run = Index(1) << 14;
+  static constexpr Index tile = 64;
+  // Past a few MB the destination outgrows the caches: stream it (as memcpy does).
+  const bool stream = p.size * Index(sizeof(Scalar)) >= (Index(1) << 23);
+  const Index x_tiles = rows ? 1 : (x.extent + tile - 1) / tile;
+  const Index pieces = rows ? (x.extent + run - 1) / run : x_tiles * ((y.extent + tile - 1) / tile);
+  const Index outer = p.size / (rows ? x.extent : x.extent * y.extent);
+  auto work = [&p, &x, &y, rows, pieces, x_tiles, stream, src, dst](Index first, Index last) {
+    for (Index u = first; u < last; ++u) {
+      Index rest = u / pieces, from = 0, to = 0;
+      const Index piece = u % pieces;
+      for (int k = 0; k < p.num_outer; ++k) {
+        const permute_axis& axis = p.axes[std::size_t(p.outer[std::size_t(k)])];
+        const Index i = rest % axis.extent;
+        rest /= axis.extent;
+        from += i * axis.from;
+        to += i * axis.to;
+      }
+      if (rows) {
+        const Index begin = piece * run, n = std::min(run, x.extent - begin);
+        std::copy_n(src + from + begin, n, dst + to + begin);
+      } else {
+        const Index x0 = piece % x_tiles * tile, y0 = piece / x_tiles * tile;
+        transpose_tile(src + from, x.from, dst + to, y.to, x0, std::min(x.extent, x0 + tile), y0,
+                       std::min(y.extent, y0 + tile), stream);
+      }
+    }
+    if (stream) {
+      finish_streaming();
+    }
+  };
+  const Index units = outer * pieces;
+  if constexpr (has_parallel_for<Device>::value) {
+    const double bytes = double(p.size) / double(units) * double(sizeof(Scalar));
+    device.parallelFor(units, Eigen::TensorOpCost(bytes, bytes, 0), work);
+  } else {
+    (void)device;
+    work(0, units);
+  }
+}
+
+/// Whether permute_memory runs on `Device`: the host's devices (a GPU's memory is not ours).
+template <class Device>
+inline constexpr bool permutes_on_host =
+    std::is_same_v<Device, Eigen::DefaultDevice> || has_parallel_for<Device>::value;
+
+/// Eigen's `xpr.shuffle(shuffle)`, written whole into memory by permute_memory.
+template <class Shuffle, class XprType>
+class TensorPermuteOp;
+
+} // namespace eigen_einsum::detail
+
+namespace Eigen::internal {
+
+template <class Shuffle, class XprType>
+struct traits<eigen_einsum::detail::TensorPermuteOp<Shuffle, XprType>>
+    : eigen_einsum::detail::op_traits<XprType, traits<XprType>::NumDimensions> {};
+
+} // namespace Eigen::internal
+
+namespace eigen_einsum::detail {
+
+template <class Shuffle, class XprType>
+class TensorPermuteOp : public op_base<TensorPermuteOp<Shuffle, XprType>> {
+public:
+  using Shuffled = Eigen::TensorShufflingOp<const Shuffle, const XprType>;
+
+  TensorPermuteOp(const XprType& xpr, const Shuffle& shuffle) : m_shuffled(xpr, shuffle) {}
+
+  /// The same permutation as Eigen's expression, which our evaluator extends.
+  const Shuffled& shuffled() const { return m_shuffled; }
+  const XprType& expression() const { return m_shuffled.expression(); }
+  const Shuffle& shufflePermutation() const { return m_shuffled.shufflePermutation(); }
+
+private:
+  Shuffled m_shuffled;
+};
+
+/// `permute(x, shuffle)`: `x.shuffle(shuffle)` that a blocked kernel writes into memory.
+///
+///   Eigen::Tensor<float, 3> t = permute(a, std::array<int, 3>{2, 1, 0});
+template <class XprType, class Shuffle>
+TensorPermuteOp<Shuffle, XprType> permute(const XprType& xpr, const Shuffle& shuffle) {
+  return TensorPermuteOp<Shuffle, XprType>(xpr, shuffle);
+}
+
+} // namespace eigen_einsum::detail
+
+namespace Eigen {
+
+template <class Shuffle, class XprType, class Device>
+struct TensorEvaluator<const eigen_einsum::detail::TensorPermuteOp<Shuffle, XprType>, Device>
+    : TensorEvaluator<
+          const typename eigen_einsum::detail::TensorPermuteOp<Shuffle, XprType>::Shuffled,
+          Device> {
+  using Op = eigen_einsum::detail::TensorPermuteOp<Shuffle, XprType>;
+  using Base = TensorEvaluator<const typename Op::Shuffled, Device>;
+  using typename Base::EvaluatorPointerType;
+
+  TensorEvaluator(const Op& op, const Device& device) : Base(op.shuffled(), device) {}
+
+  /// Into a destination, from an operand in memory, on the host: the kernel; else Eigen's shuffle.
+  bool evalSubExprsIfNeeded(EvaluatorPointerType data) {
+    this->m_impl.evalSubExprsIfNeeded(nullptr);
+    if constexpr (eigen_einsum::detail::permutes_on_host<Device> &&
+                  TensorEvaluator<const XprType, Device>::RawAccess) {
+      if (data != nullptr && this->m_impl.data() != nullptr) {
+        eigen_einsum::detail::permute_memory(
+            eigen_einsum::detail::plan_permute<Base::NumDims>(
+                this->m_impl.dimensions(), this->m_shuffle, int(Base::Layout) == int(RowMajor)),
+            this->m_impl.data(), data, this->m_device);
+        return false;
+      }
+    }
+    return true;
+  }
+};
+
+} // namespace Eigen
+
+#endif // EIGEN_EINSUM_OPS_PERMUTE_HPP
