@@ -119,7 +119,14 @@ def child(args, coretype, mode):
     return json.loads(done.stdout)
 
 
-def einsum_times(binary, args):
+def einsum_times(binary, args, coretype):
+    # One thread and the peers' BLAS kernel, for a bench_peers built with eigen_einsum::blas.
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
+    env.pop("OPENBLAS_L2_SIZE", None)
+    if coretype:
+        env["OPENBLAS_CORETYPE"] = coretype
+    else:
+        env.pop("OPENBLAS_CORETYPE", None)
     cmd = [binary, "--benchmark_format=json", f"--benchmark_repetitions={args.repetitions}",
            f"--benchmark_min_time={args.min_time}"]
     if args.filter:
@@ -128,7 +135,8 @@ def einsum_times(binary, args):
         names = [escape(name) for name, _ in parse_list(args.cases_text)
                  if re.search(args.filter, name)]
         cmd.append(f"--benchmark_filter=^BM_[a-z]+/({'|'.join(names)})/RowMajor$")
-    report = json.loads(subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True).stdout)
+    report = json.loads(subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True,
+                                       env=env).stdout)
     samples = {}
     scale = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
     for b in report["benchmarks"]:
@@ -177,7 +185,7 @@ def main():
     for line in verify.splitlines():
         name, total, absolute = line.split()
         checks[name] = (float(total), float(absolute))
-    ours = einsum_times(args.binary, args)
+    ours = einsum_times(args.binary, args, best)
     peers = child(args, best, "cases")
 
     rows = []

@@ -2,7 +2,7 @@
 # Installs the Debian packages the build and tests need, if any is missing.
 set -euo pipefail
 
-packages=(cmake ninja-build g++ clang libeigen3-dev libboost-dev catch2 libbenchmark-dev python3-numpy)
+packages=(cmake ninja-build g++ clang libeigen3-dev libboost-dev catch2 libbenchmark-dev python3-numpy libopenblas-dev)
 
 missing=()
 for package in "${packages[@]}"; do
