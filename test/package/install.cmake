@@ -1,4 +1,4 @@
-# cmake -DBUILD_DIR=<build> -DPREFIX=<prefix> [-DCONFIG=<config>] [-DEXPECT_HANA=ON]
+# cmake -DBUILD_DIR=<build> -DPREFIX=<prefix> [-DCONFIG=<config>] [-DEXPECT_HANA=ON] [-DEXPECT_BLAS=ON]
 #       [-DCLEAN_DIRS=<dir>|<dir>...] -P install.cmake
 # Installs the build into a fresh prefix, so that files deleted from the tree do not linger, and
 # empties CLEAN_DIRS so that the consumers configure from scratch.
@@ -22,14 +22,17 @@ set(files include/eigen_einsum/einsum.hpp
 if(EXPECT_HANA)
   list(APPEND files share/cmake/eigen_einsum/eigen_einsum_hanaTargets.cmake)
 endif()
+if(EXPECT_BLAS)
+  list(APPEND files share/cmake/eigen_einsum/eigen_einsum_blasTargets.cmake)
+endif()
 foreach(file IN LISTS files)
   if(NOT EXISTS "${PREFIX}/${file}")
     message(FATAL_ERROR "${file} is missing from the installed package")
   endif()
 endforeach()
-# The main targets file must not name Boost: a consumer without Boost loads it.
+# The main targets file must name neither Boost nor a BLAS: a consumer without them loads it.
 file(READ "${PREFIX}/share/cmake/eigen_einsum/eigen_einsumTargets.cmake" targets)
-if(targets MATCHES "Boost")
-  message(FATAL_ERROR "eigen_einsumTargets.cmake names Boost")
+if(targets MATCHES "Boost|BLAS")
+  message(FATAL_ERROR "eigen_einsumTargets.cmake names Boost or BLAS")
 endif()
 message(STATUS "installed into ${PREFIX}")

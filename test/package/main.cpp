@@ -1,6 +1,10 @@
 // Builds against the installed (or add_subdirectory'd) eigen_einsum and computes one einsum.
 #include <eigen_einsum/einsum.hpp>
 
+#if defined(EXPECT_BLAS) && !defined(EIGEN_USE_BLAS)
+#error "eigen_einsum::blas did not define EIGEN_USE_BLAS"
+#endif
+
 #include <iostream>
 
 static constexpr eigen_einsum::fixed_string matmul{"ij,jk->ik"};

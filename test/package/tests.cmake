@@ -56,10 +56,20 @@ else()
   message(STATUS "eigen_einsum: no eigen_einsum::hana (no Boost), so no package_hana_* tests")
 endif()
 
+# eigen_einsum::blas exists where a BLAS was found: find_package(eigen_einsum COMPONENTS blas).
+set(_expect_blas OFF)
+if(TARGET eigen_einsum::blas)
+  set(_expect_blas ON)
+  eigen_einsum_add_consumer_test(blas ${_options} ${_installed} -DUSE_BLAS=ON)
+else()
+  message(STATUS "eigen_einsum: no eigen_einsum::blas (no BLAS), so no package_blas test")
+endif()
+
 add_test(NAME package_install
   COMMAND "${CMAKE_COMMAND}"
           -DBUILD_DIR=${PROJECT_BINARY_DIR} -DPREFIX=${_prefix} -DCONFIG=$<CONFIG>
-          -DEXPECT_HANA=${_expect_hana} -DCLEAN_DIRS=${_package_binary}
+          -DEXPECT_HANA=${_expect_hana} -DEXPECT_BLAS=${_expect_blas}
+          -DCLEAN_DIRS=${_package_binary}
           -P "${_package_source}/install.cmake")
 set_tests_properties(package_install PROPERTIES FIXTURES_SETUP eigen_einsum_prefix)
 
