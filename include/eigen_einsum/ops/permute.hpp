@@ -98,47 +98,53 @@ struct has_packet_transpose<Packet, Size,
                                 std::declval<Eigen::internal::PacketBlock<Packet, Size>&>()))>>
     : std::bool_constant<(Size > 1)> {};
 
+/// x86's streaming stores, one per packet type: `to` must be aligned to the packet.
+#if defined(EIGEN_VECTORIZE_SSE2)
+inline void stream_packet(float* to, __m128 p) {
+  _mm_stream_ps(to, p);
+}
+inline void stream_packet(double* to, __m128d p) {
+  _mm_stream_pd(to, p);
+}
+#endif
+#if defined(EIGEN_VECTORIZE_AVX)
+inline void stream_packet(float* to, __m256 p) {
+  _mm256_stream_ps(to, p);
+}
+inline void stream_packet(double* to, __m256d p) {
+  _mm256_stream_pd(to, p);
+}
+#endif
+#if defined(EIGEN_VECTORIZE_AVX512)
+inline void stream_packet(float* to, __m512 p) {
+  _mm512_stream_ps(to, p);
+}
+inline void stream_packet(double* to, __m512d p) {
+  _mm512_stream_pd(to, p);
+}
+#endif
+template <class Scalar, class Packet>
+void stream_packet(Scalar* to, Packet p) = delete; // no streaming store for this packet type
+
+template <class Scalar, class Packet, class = void>
+struct has_stream_packet : std::false_type {};
+template <class Scalar, class Packet>
+struct has_stream_packet<
+    Scalar, Packet,
+    std::void_t<decltype(stream_packet(std::declval<Scalar*>(), std::declval<Packet>()))>>
+    : std::true_type {};
+
 /// Stores `packet` at `to`, past the caches when `stream` and `to` is aligned to the packet (x86
 /// only): a large permutation's destination is not read again soon, and a streamed line is not
 /// read from memory before it is overwritten.
 template <class Scalar, class Packet>
 void store_packet(Scalar* to, const Packet& packet, bool stream) {
-  const bool aligned = reinterpret_cast<std::uintptr_t>(to) % sizeof(Packet) == 0;
-#if defined(EIGEN_VECTORIZE_AVX512)
-  if constexpr (std::is_same_v<Packet, __m512>) {
-    if (stream && aligned) {
-      return _mm512_stream_ps(to, packet);
-    }
-  } else if constexpr (std::is_same_v<Packet, __m512d>) {
-    if (stream && aligned) {
-      return _mm512_stream_pd(to, packet);
+  if constexpr (has_stream_packet<Scalar, Packet>::value) {
+    if (stream && reinterpret_cast<std::uintptr_t>(to) % sizeof(Packet) == 0) {
+      return stream_packet(to, packet);
     }
   }
-#endif
-#if defined(EIGEN_VECTORIZE_AVX)
-  if constexpr (std::is_same_v<Packet, __m256>) {
-    if (stream && aligned) {
-      return _mm256_stream_ps(to, packet);
-    }
-  } else if constexpr (std::is_same_v<Packet, __m256d>) {
-    if (stream && aligned) {
-      return _mm256_stream_pd(to, packet);
-    }
-  }
-#endif
-#if defined(EIGEN_VECTORIZE_SSE2)
-  if constexpr (std::is_same_v<Packet, __m128>) {
-    if (stream && aligned) {
-      return _mm_stream_ps(to, packet);
-    }
-  } else if constexpr (std::is_same_v<Packet, __m128d>) {
-    if (stream && aligned) {
-      return _mm_stream_pd(to, packet);
-    }
-  }
-#endif
   (void)stream;
-  (void)aligned;
   Eigen::internal::pstoreu(to, packet);
 }
 
