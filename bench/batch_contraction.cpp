@@ -162,6 +162,26 @@ void attention_matrix(benchmark::State& state) {
   set_flops(state, attention_data::flops());
 }
 
+/// Eigen's own ThreadPool contraction of the same FLOPs as a batched case, one GEMM
+/// (m x k) . (k x n): the yardstick of thread scaling (einsum's 2-thread speedup against this
+/// one's, in the same run).
+template <int Threads>
+void same_flops_contract(benchmark::State& state) {
+  tensor<2> a(state.range(0), state.range(1)), b(state.range(1), state.range(2)),
+      c(state.range(0), state.range(2));
+  a.setRandom();
+  b.setRandom();
+  const Eigen::array<Eigen::IndexPair<Index>, 1> pair{{Eigen::IndexPair<Index>(1, 0)}};
+  for (auto _ : state) {
+    if constexpr (Threads == 1)
+      c = a.contract(b, pair);
+    else
+      c.device(pool_device()) = a.contract(b, pair);
+    benchmark::DoNotOptimize(c.data());
+  }
+  set_flops(state, 2.0 * double(state.range(0) * state.range(1) * state.range(2)));
+}
+
 } // namespace
 
 BENCHMARK(attention_einsum<1>)
@@ -249,6 +269,32 @@ BENCHMARK(bmm_hand<2>)
     ->Name("c_bij,bjk->bik/hand/threads:2")
     ->Args({4096, 8})
     ->Unit(benchmark::kMicrosecond)
+    ->MeasureProcessCPUTime()
+    ->UseRealTime();
+
+// The FLOPs of a_ (2048 x 64 . 64 x 2048) and b_ (2048 x 256 . 256 x 1024) as one contraction.
+BENCHMARK(same_flops_contract<1>)
+    ->Name("a_bimd,bind->bimn/eigen_same_flops/threads:1")
+    ->Args({2048, 64, 2048})
+    ->Unit(benchmark::kMillisecond)
+    ->MeasureProcessCPUTime()
+    ->UseRealTime();
+BENCHMARK(same_flops_contract<2>)
+    ->Name("a_bimd,bind->bimn/eigen_same_flops/threads:2")
+    ->Args({2048, 64, 2048})
+    ->Unit(benchmark::kMillisecond)
+    ->MeasureProcessCPUTime()
+    ->UseRealTime();
+BENCHMARK(same_flops_contract<1>)
+    ->Name("b_bij,bjk->bik/eigen_same_flops/threads:1")
+    ->Args({2048, 256, 1024})
+    ->Unit(benchmark::kMillisecond)
+    ->MeasureProcessCPUTime()
+    ->UseRealTime();
+BENCHMARK(same_flops_contract<2>)
+    ->Name("b_bij,bjk->bik/eigen_same_flops/threads:2")
+    ->Args({2048, 256, 1024})
+    ->Unit(benchmark::kMillisecond)
     ->MeasureProcessCPUTime()
     ->UseRealTime();
 

@@ -200,8 +200,10 @@ void transpose_tile(const Scalar* src, Eigen::Index src_x, Scalar* dst, Eigen::I
 
 /// Writes the permutation `p` of `src` to `dst`, which must not overlap it: runs of the
 /// destination's contiguous axis copied whole when the source's is the same, else 2-D transposes
-/// of the two contiguous axes in blocks of cache lines. On a device with threads (Eigen's
-/// ThreadPoolDevice) the blocks are shared out.
+/// of the two contiguous axes in 64 x 64 tiles. On a device with threads (Eigen's
+/// ThreadPoolDevice) the runs and tiles are shared out.
+///
+///   permute_memory(plan_permute<3>(dims, shuffle, false), a.data(), b.data(), device);
 template <int N, class Scalar, class Device>
 void permute_memory(const permute_loops<N>& p, const Scalar* src, Scalar* dst,
                     const Device& device) {
