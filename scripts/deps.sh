@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the build and tests need, if any is missing.
+#   deps.sh        everything scripts/test.sh needs
+#   deps.sh tour   only what the tour (scripts/tour.sh) needs
 set -euo pipefail
 
-packages=(cmake ninja-build g++ clang libeigen3-dev libboost-dev catch2 libbenchmark-dev python3-numpy libopenblas-dev)
-
+packages=(cmake ninja-build g++ libeigen3-dev)
+if [[ ${1:-} != tour ]]; then
+  packages+=(clang libboost-dev catch2 libbenchmark-dev python3-numpy libopenblas-dev)
+fi
 missing=()
 for package in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

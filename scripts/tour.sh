@@ -4,7 +4,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build="$root/build/tour"
 
-"$root/scripts/deps.sh"
+"$root/scripts/deps.sh" tour
 
 generator=()
 if command -v ninja >/dev/null; then
