@@ -105,13 +105,19 @@ def worker(args):
     print(json.dumps(out))
 
 
-def child(args, coretype, mode):
+def blas_env(coretype):
+    """The environment of one-thread BLAS calls with this OPENBLAS_CORETYPE (empty: detected)."""
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
     env.pop("OPENBLAS_L2_SIZE", None)
     if coretype:
         env["OPENBLAS_CORETYPE"] = coretype
     else:
         env.pop("OPENBLAS_CORETYPE", None)
+    return env
+
+
+def child(args, coretype, mode):
+    env = blas_env(coretype)
     cmd = [sys.executable, __file__, "--worker", mode, "--cases", args.cases_text,
            "--repetitions", str(args.repetitions), "--min-time", str(args.min_time),
            "--filter", args.filter]
@@ -121,12 +127,7 @@ def child(args, coretype, mode):
 
 def einsum_times(binary, args, coretype):
     # One thread and the peers' BLAS kernel, for a bench_peers built with eigen_einsum::blas.
-    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
-    env.pop("OPENBLAS_L2_SIZE", None)
-    if coretype:
-        env["OPENBLAS_CORETYPE"] = coretype
-    else:
-        env.pop("OPENBLAS_CORETYPE", None)
+    env = blas_env(coretype)
     cmd = [binary, "--benchmark_format=json", f"--benchmark_repetitions={args.repetitions}",
            f"--benchmark_min_time={args.min_time}"]
     if args.filter:
