@@ -117,10 +117,10 @@ struct tucker_core {
   tensor<4> d{n, n, n, n};
   void einsum() { d = eigen_einsum::einsum<tucker>(e, f, x, g, h); }
   void hand() {
-    d = e.contract(x, pairs<1>{pair(1, 0)})       // e b c d
-            .contract(f, pairs<1>{pair(1, 1)})    // e c d f
-            .contract(g, pairs<1>{pair(1, 1)})    // e d f g
-            .contract(h, pairs<1>{pair(1, 1)});   // e f g h
+    d = e.contract(x, pairs<1>{pair(1, 0)})     // e b c d
+            .contract(f, pairs<1>{pair(1, 1)})  // e c d f
+            .contract(g, pairs<1>{pair(1, 1)})  // e d f g
+            .contract(h, pairs<1>{pair(1, 1)}); // e f g h
   }
   void path() const { std::cout << eigen_einsum::einsum_path<tucker>(e, f, x, g, h) << "\n"; }
 };
@@ -141,10 +141,12 @@ struct tiny {
   }
   void einsum() { d = eigen_einsum::einsum<chain3>(a, b, c); }
   void hand() { d = a.contract(b, pairs<1>{pair(1, 0)}).contract(c, pairs<1>{pair(1, 0)}); }
+  // The einsum without its alias guard (the guard op's inner expression): what the guard costs.
+  void unguarded() { d = eigen_einsum::einsum<chain3>(a, b, c).expression(); }
   void path() const { std::cout << eigen_einsum::einsum_path<chain3>(a, b, c) << "\n"; }
 };
 
-// ---- registration --------------------------------------------------------------------------------
+// ---- registration ------------------------------------------------------------------------------
 
 template <class Case, void (Case::*Variant)()>
 void run(benchmark::State& state) {
@@ -160,6 +162,11 @@ template <class Case, class = void>
 struct has_ltr : std::false_type {};
 template <class Case>
 struct has_ltr<Case, std::void_t<decltype(&Case::hand_ltr)>> : std::true_type {};
+
+template <class Case, class = void>
+struct has_unguarded : std::false_type {};
+template <class Case>
+struct has_unguarded<Case, std::void_t<decltype(&Case::unguarded)>> : std::true_type {};
 
 enum class mode { bench, verify, path };
 mode what = mode::bench;
@@ -178,8 +185,8 @@ void verify(const char* name) {
       dmax = std::max(dmax, std::abs(x.d.data()[i] - expected.data()[i]));
       m = std::max(m, std::abs(expected.data()[i]));
     }
-    std::printf("%-28s %-9s max |diff| %.3g (max |value| %.3g)\n", name, variant,
-                double(dmax), double(m));
+    std::printf("%-28s %-9s max |diff| %.3g (max |value| %.3g)\n", name, variant, double(dmax),
+                double(m));
   };
   diff(&Case::hand, "hand");
   if constexpr (has_ltr<Case>::value) {
@@ -208,6 +215,9 @@ void add_case(const char* name) {
   add("hand", name, &run<Case, &Case::hand>);
   if constexpr (has_ltr<Case>::value) {
     add("hand_ltr", name, &run<Case, &Case::hand_ltr>);
+  }
+  if constexpr (has_unguarded<Case>::value) {
+    add("unguarded", name, &run<Case, &Case::unguarded>);
   }
 }
 

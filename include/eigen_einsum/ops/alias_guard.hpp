@@ -38,6 +38,7 @@ template <std::size_t NumSpans, std::size_t NumResizable>
 struct read_regions {
   std::array<memory_span, NumSpans> memory{};
   std::array<extents_record, NumResizable> resizable{};
+  static constexpr std::size_t resizable_count = NumResizable;
 };
 
 struct region_count {
@@ -245,6 +246,63 @@ void check_not_resized(const read_regions<N, R>& regions) {
   }
 }
 
+/// An Eigen evaluator built when the guard's evaluator is, for expressions whose operands cannot
+/// be resized: what Eigen itself does.
+template <class Evaluator>
+class immediate_evaluator {
+public:
+  template <class Xpr, class Device>
+  immediate_evaluator(const Xpr& xpr, const Device& device) : m_evaluator(xpr, device) {}
+  template <class Xpr, class Device>
+  void build(const Xpr&, const Device&) {}
+  /// The guard evaluated through a temporary: this evaluator evaluated nothing.
+  void skip() { m_skipped = true; }
+  bool built() const { return !m_skipped; }
+  const Evaluator& get() const { return m_evaluator; }
+  Evaluator& get() { return m_evaluator; }
+
+private:
+  Evaluator m_evaluator;
+  bool m_skipped = false;
+};
+
+/// An Eigen evaluator built only once the operands are known to be unchanged: Eigen's own
+/// evaluators assert on operands that a resize made inconsistent, and Tensor::operator= builds an
+/// evaluator to read the extents before it resizes. The guard only builds it after `build`.
+template <class Evaluator>
+class deferred_evaluator {
+public:
+  template <class Xpr, class Device>
+  deferred_evaluator(const Xpr&, const Device&) {}
+  // Eigen copies evaluators (ThreadPoolDevice's executor does): a shallow copy, as Eigen's are.
+  deferred_evaluator(const deferred_evaluator& other) : m_built(other.m_built) {
+    if (m_built) {
+      new (&m_storage) Evaluator(other.get());
+    }
+  }
+  deferred_evaluator& operator=(const deferred_evaluator&) = delete;
+  ~deferred_evaluator() {
+    if (m_built) {
+      get().~Evaluator();
+    }
+  }
+  template <class Xpr, class Device>
+  void build(const Xpr& xpr, const Device& device) {
+    new (&m_storage) Evaluator(xpr, device);
+    m_built = true;
+  }
+  void skip() {}
+  bool built() const { return m_built; }
+  const Evaluator& get() const {
+    return *std::launder(reinterpret_cast<const Evaluator*>(&m_storage));
+  }
+  Evaluator& get() { return *std::launder(reinterpret_cast<Evaluator*>(&m_storage)); }
+
+private:
+  std::aligned_storage_t<sizeof(Evaluator), alignof(Evaluator)> m_storage;
+  bool m_built = false;
+};
+
 } // namespace eigen_einsum::detail
 
 namespace Eigen {
@@ -275,24 +333,9 @@ struct TensorEvaluator<const eigen_einsum::detail::TensorAliasGuardOp<XprType, R
     RawAccess = Inner::RawAccess
   };
 
-  // The expression's evaluator is built only once the operands are known to be unchanged:
-  // Eigen's own evaluators assert on operands that a resize made inconsistent.
   TensorEvaluator(const Op& op, const Device& device)
-      : m_op(op), m_device(device), m_dimensions(op.dimensions()) {}
-  // Eigen copies evaluators (ThreadPoolDevice's executor does): a shallow copy, as Eigen's are.
-  TensorEvaluator(const TensorEvaluator& other)
-      : m_op(other.m_op), m_device(other.m_device), m_dimensions(other.m_dimensions),
-        m_built(other.m_built) {
-    if (m_built) {
-      new (&m_storage) Inner(other.inner());
-    }
-  }
-  TensorEvaluator& operator=(const TensorEvaluator&) = delete;
-  ~TensorEvaluator() {
-    if (m_built) {
-      inner().~Inner();
-    }
-  }
+      : m_op(op), m_device(device), m_dimensions(op.dimensions()),
+        m_inner(op.expression(), device) {}
 
   const Dimensions& dimensions() const { return m_dimensions; }
 
@@ -302,10 +345,10 @@ struct TensorEvaluator<const eigen_einsum::detail::TensorAliasGuardOp<XprType, R
     if (data != nullptr && bytes > 0 &&
         eigen_einsum::detail::overlaps(m_op.read_regions(), data, bytes)) {
       evaluate_aside(data, bytes);
+      m_inner.skip();
       return false;
     }
-    new (&m_storage) Inner(m_op.expression(), m_device);
-    m_built = true;
+    m_inner.build(m_op.expression(), m_device);
     return inner().evalSubExprsIfNeeded(data);
   }
 
@@ -322,7 +365,7 @@ struct TensorEvaluator<const eigen_einsum::detail::TensorAliasGuardOp<XprType, R
   }
 
   void cleanup() {
-    if (m_built) {
+    if (m_inner.built()) {
       inner().cleanup();
     }
   }
@@ -345,19 +388,22 @@ struct TensorEvaluator<const eigen_einsum::detail::TensorAliasGuardOp<XprType, R
     return inner().block(desc, scratch, root_of_expr_ast);
   }
 
-  EvaluatorPointerType data() const { return m_built ? inner().data() : nullptr; }
+  EvaluatorPointerType data() const { return m_inner.built() ? inner().data() : nullptr; }
 
 private:
-  const Inner& inner() const { return *std::launder(reinterpret_cast<const Inner*>(&m_storage)); }
-  Inner& inner() { return *std::launder(reinterpret_cast<Inner*>(&m_storage)); }
+  const Inner& inner() const { return m_inner.get(); }
+  Inner& inner() { return m_inner.get(); }
 
   // Read only until evalSubExprsIfNeeded, while the expression surely lives (an assignment's
   // right-hand side, or a TensorRef being built); copying it would cost tiny einsums 10%.
   const Op& m_op;
   const Device& m_device;
   const Dimensions m_dimensions;
-  std::aligned_storage_t<sizeof(Inner), alignof(Inner)> m_storage;
-  bool m_built = false;
+  // Built at once when no operand can be resized: deferring costs a flag test per call.
+  std::conditional_t<Regions::resizable_count == 0,
+                     eigen_einsum::detail::immediate_evaluator<Inner>,
+                     eigen_einsum::detail::deferred_evaluator<Inner>>
+      m_inner;
 };
 
 } // namespace Eigen
