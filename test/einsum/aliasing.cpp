@@ -15,22 +15,12 @@
 namespace {
 
 using Eigen::Index;
+using eigen_einsum_test::assign;
 using eigen_einsum_test::config;
 using eigen_einsum_test::naive_einsum;
 using eigen_einsum_test::random_tensor;
 using eigen_einsum_test::require_equal;
 using eigen_einsum_test::to_dyn;
-
-/// `dst = expr` on DefaultDevice (device 0) or on a 2-thread ThreadPoolDevice (device 1).
-template <class Dst, class Expr>
-void assign(int device, Dst& dst, const Expr& expr) {
-  if (device == 0) {
-    dst = expr;
-  } else {
-    static eigen_einsum_test::thread_pool pool;
-    dst.device(pool.device) = expr;
-  }
-}
 
 template <class S, int L, int R>
 using map_t = Eigen::TensorMap<Eigen::Tensor<S, R, L>>;

@@ -69,11 +69,7 @@ TEMPLATE_TEST_CASE("alias guard: an overlapping destination is written through a
     const std::array<int, 2> transpose{1, 0};
     const auto guarded =
         guard_aliasing(a.shuffle(transpose), Eigen::DSizes<Index, 2>(5, 5), read_regions_of(a));
-    if (device == 0) {
-      a = guarded;
-    } else {
-      a.device(threads.device) = guarded;
-    }
+    eigen_einsum_test::assign(device, a, guarded);
     require_equal(a, want);
     // Within a larger expression the destination is not seen: a fresh one is fine.
     auto b = random_tensor<S, 2, L>({5, 5}, 2);
@@ -89,7 +85,6 @@ TEMPLATE_TEST_CASE("alias guard: an overlapping destination is written through a
 TEST_CASE("alias guard: operands that cannot be resized are evaluated through a temporary too",
           "[ops][alias]") {
   // Fixed-size and mapped operands: the guard builds the expression's evaluator at once.
-  eigen_einsum_test::thread_pool threads;
   const std::array<int, 2> transpose{1, 0};
   for (int device = 0; device < 2; ++device) {
     INFO("device " << device);
@@ -97,11 +92,7 @@ TEST_CASE("alias guard: operands that cannot be resized are evaluated through a 
     f.setValues({{1, 2, 3}, {4, 5, 6}, {7, 8, 9}});
     const auto guarded =
         guard_aliasing(f.shuffle(transpose), Eigen::DSizes<Index, 2>(3, 3), read_regions_of(f));
-    if (device == 0) {
-      f = guarded;
-    } else {
-      f.device(threads.device) = guarded;
-    }
+    eigen_einsum_test::assign(device, f, guarded);
     REQUIRE(std::vector<double>(f.data(), f.data() + 9) ==
             std::vector<double>{1, 2, 3, 4, 5, 6, 7, 8, 9}); // the transpose, in ColMajor
 
@@ -112,11 +103,7 @@ TEST_CASE("alias guard: operands that cannot be resized are evaluated through a 
     Eigen::TensorMap<Eigen::Tensor<float, 2>> m(buffer.data(), 3, 3);
     const auto map_guarded =
         guard_aliasing(m.shuffle(transpose), Eigen::DSizes<Index, 2>(3, 3), read_regions_of(m));
-    if (device == 0) {
-      m = map_guarded;
-    } else {
-      m.device(threads.device) = map_guarded;
-    }
+    eigen_einsum_test::assign(device, m, map_guarded);
     REQUIRE(buffer == std::vector<float>{1, 4, 7, 2, 5, 8, 3, 6, 9});
   }
 }

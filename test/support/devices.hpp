@@ -30,6 +30,17 @@ struct thread_pool {
   Eigen::ThreadPoolDevice device{&pool, 2};
 };
 
+/// `dst = expr` on DefaultDevice (device 0) or on a 2-thread ThreadPoolDevice (device 1).
+template <class Dst, class Expr>
+void assign(int device, Dst& dst, const Expr& expr) {
+  if (device == 0) {
+    dst = expr;
+  } else {
+    static eigen_einsum_test::thread_pool pool;
+    dst.device(pool.device) = expr;
+  }
+}
+
 } // namespace eigen_einsum_test
 
 #endif // EIGEN_EINSUM_TEST_SUPPORT_DEVICES_HPP
