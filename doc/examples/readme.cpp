@@ -17,7 +17,7 @@ int main() {
   Eigen::ThreadPool pool(2);
   Eigen::ThreadPoolDevice device(&pool, 2);
 
-  Eigen::Tensor<float, 2> ab = einsum<"ij,jk->ik">(a, b);               // one Eigen contraction
+  Eigen::Tensor<float, 2> ab = einsum<"ij,jk->ik">(a, b);               // one GEMM
   Eigen::Tensor<float, 2> y = (einsum<"ij,jk->ik">(a, b) + bias).exp(); // fuses with Eigen ops
   Eigen::Tensor<float, 2> z = einsum<"ij,jk,kl->il">(a, b, c);          // cheapest order
   row_sums.device(device) = einsum<"ij->i">(a);                         // any Eigen device

@@ -36,7 +36,8 @@ decltype(auto) einsum(Ops&&... ops) {
   return detail::einsum<text, Option>(std::forward<Ops>(ops)...);
 }
 
-/// The contraction order einsum takes for these operands, with numpy's einsum_path figures.
+/// The contraction order einsum takes for these operands, with numpy's einsum_path figures, and
+/// each step's planned axis order, layout and bytes permuted.
 ///
 ///   std::cout << eigen_einsum::einsum_path<"ij,jk,kl->il">(a, b, c);
 ///
@@ -67,7 +68,8 @@ decltype(auto) einsum(Ops&&... ops) {
   }
 }
 
-/// The contraction order einsum takes for these operands, with numpy's einsum_path figures.
+/// The contraction order einsum takes for these operands, with numpy's einsum_path figures, and
+/// each step's planned axis order, layout and bytes permuted.
 template <const auto& Subscript, class Option = default_options, class... Ops>
 path_info einsum_path(const Ops&... ops) {
   using type = std::decay_t<decltype(Subscript)>;

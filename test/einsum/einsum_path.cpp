@@ -26,4 +26,16 @@ TEST_CASE("einsum_path: numpy's figures for the path einsum takes", "[einsum_pat
   const auto five = eigen_einsum::einsum_path<"ea,fb,abcd,gc,hd->efgh">(g, g, h, g, g);
   REQUIRE(five.optimized_flops == Approx(2.684e8).epsilon(1e-3));
   REQUIRE(five.candidates == 1);
+  // The planned layouts: each intermediate in the order the next GEMM reads in place.
+  REQUIRE(five.steps == std::vector<std::string>{"ea,abcd->bcde", "fb,bcde->cdef", "gc,cdef->defg",
+                                                 "hd,defg->efgh"});
+  REQUIRE(five.layouts == std::vector<std::string>(4, "GEMM in place"));
+  REQUIRE(five.bytes_permuted == 0);
+  // Among candidates of about the same FLOPs, the one that copies least.
+  Eigen::Tensor<float, 2, Eigen::RowMajor> x(256, 128), y(256, 128);
+  Eigen::Tensor<float, 3, Eigen::RowMajor> w(64, 128, 128);
+  const auto bilinear = eigen_einsum::einsum_path<"bn,anm,bm->ba">(x, w, y);
+  REQUIRE(bilinear.path == std::vector<std::pair<int, int>>{{1, 2}, {0, 1}});
+  REQUIRE(bilinear.steps == std::vector<std::string>{"anm,bm->ban", "bn,ban->ba"});
+  REQUIRE(bilinear.bytes_permuted == 0);
 }

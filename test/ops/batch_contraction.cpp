@@ -135,6 +135,21 @@ TEST_CASE("batch_contraction: no batch or no contracted labels, rank-0 output",
   check<i_i_, float, Eigen::ColMajor>(Eigen::array<Index, 1>{7}, Eigen::array<Index, 1>{7});
 }
 
+TEMPLATE_TEST_CASE("batch_contraction: blocked GEMM slices in every orientation, and GEMV",
+                   "[batch_contraction]", float, std::complex<double>) {
+  // m + n + k above Eigen's coefficient-based threshold: the blocked kernel, its packing memory
+  // reused from one slice (and one call) to the next.
+  using A = Eigen::array<Index, 3>;
+  check<bij_bjk_bik, TestType, Eigen::ColMajor>(A{3, 13, 11}, A{3, 11, 17});
+  check<ibj_jkb_kib, TestType, Eigen::ColMajor>(A{13, 3, 11}, A{11, 17, 3});
+  check<ibj_jkb_kib, TestType, Eigen::RowMajor>(A{13, 3, 11}, A{11, 17, 3});
+  check<ijb_jkb_kib, TestType, Eigen::ColMajor>(A{13, 11, 3}, A{11, 17, 3});
+  check<bij_bjk_kib, TestType, Eigen::RowMajor>(A{3, 13, 11}, A{3, 11, 17});
+  // One free extent of 1: Eigen's matrix-vector product.
+  check<bij_bjk_bik, TestType, Eigen::ColMajor>(A{3, 1, 30}, A{3, 30, 17});
+  check<bij_bjk_bik, TestType, Eigen::RowMajor>(A{3, 13, 30}, A{3, 30, 1});
+}
+
 TEST_CASE("batch_contraction: a batch of 1 and zero extents", "[batch_contraction]") {
   using A = Eigen::array<Index, 3>;
   check<bij_bjk_bik, float, Eigen::RowMajor>(A{1, 4, 5}, A{1, 5, 3});

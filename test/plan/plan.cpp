@@ -26,16 +26,40 @@ constexpr bool same_axes(const signed char* a, const signed char* b, int n) {
   return true;
 }
 
-/// Same structure: node kinds, pairs and step kinds and axes, whatever the label names.
+/// Same batched contraction: ranks and the label id of every axis.
+constexpr bool same_spec(const batch_contraction_spec& a, const batch_contraction_spec& b) {
+  if (a.lhs_rank != b.lhs_rank || a.rhs_rank != b.rhs_rank || a.out_rank != b.out_rank ||
+      a.num_batch != b.num_batch || a.num_contracted != b.num_contracted) {
+    return false;
+  }
+  for (int i = 0; i < a.out_rank; ++i) {
+    if (a.out[i] != b.out[i]) {
+      return false;
+    }
+  }
+  for (int i = 0; i < a.lhs_rank; ++i) {
+    if (a.lhs[i] != b.lhs[i]) {
+      return false;
+    }
+  }
+  for (int i = 0; i < a.rhs_rank; ++i) {
+    if (a.rhs[i] != b.rhs[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/// Same structure: node kinds, batched contractions and step kinds and axes, whatever the label
+/// names.
 constexpr bool same_plan(const plan<3>& a, const plan<3>& b) {
   if (a.num_nodes != b.num_nodes) {
     return false;
   }
   for (int i = 0; i < a.num_nodes; ++i) {
     const node &x = a.nodes[i], &y = b.nodes[i];
-    if (x.kind != y.kind || x.lhs != y.lhs || x.rhs != y.rhs || x.num_pairs != y.num_pairs ||
-        x.num_steps != y.num_steps || !same_axes(x.lhs_axes, y.lhs_axes, x.num_pairs) ||
-        !same_axes(x.rhs_axes, y.rhs_axes, x.num_pairs)) {
+    if (x.kind != y.kind || x.lhs != y.lhs || x.rhs != y.rhs || x.num_steps != y.num_steps ||
+        !same_spec(x.batch, y.batch)) {
       return false;
     }
     for (int s = 0; s < x.num_steps; ++s) {
@@ -93,36 +117,21 @@ TEST_CASE("plan: diagonal labels become a trace when summed, a view when kept", 
   STATIC_REQUIRE(root(kept).num_steps == 1);
 }
 
-TEST_CASE("plan: contraction picks the operand order that needs no shuffle", "[plan]") {
+TEST_CASE("plan: a contraction is a batched GEMM written in the output's order", "[plan]") {
+  // Label ids: contracted j is 0, free i is 1, free k is 2.
   constexpr auto mm = plan_of("ij,jk->ik");
-  STATIC_REQUIRE(root(mm).kind == node_kind::contraction);
+  STATIC_REQUIRE(root(mm).kind == node_kind::batch_contract);
   STATIC_REQUIRE(root(mm).lhs == 0);
-  STATIC_REQUIRE(root(mm).num_pairs == 1);
-  STATIC_REQUIRE(root(mm).lhs_axes[0] == 1);
-  STATIC_REQUIRE(root(mm).rhs_axes[0] == 0);
   STATIC_REQUIRE(root(mm).num_steps == 0);
+  STATIC_REQUIRE(root(mm).batch.num_batch == 0);
+  STATIC_REQUIRE(root(mm).batch.num_contracted == 1);
+  STATIC_REQUIRE((root(mm).batch.out[0] == 1 && root(mm).batch.out[1] == 2));
   constexpr auto swapped = plan_of("ij,jk->ki");
-  STATIC_REQUIRE(root(swapped).lhs == 1);
   STATIC_REQUIRE(root(swapped).num_steps == 0);
-  constexpr auto md = plan_of("md,nd->mn");
-  STATIC_REQUIRE(root(md).lhs_axes[0] == 1);
-  STATIC_REQUIRE(root(md).rhs_axes[0] == 1);
-  STATIC_REQUIRE(root(md).num_steps == 0);
+  STATIC_REQUIRE((root(swapped).batch.out[0] == 2 && root(swapped).batch.out[1] == 1));
   constexpr auto shuffled = plan_of("ijk,jl->kli");
-  STATIC_REQUIRE(root(shuffled).num_steps == 1);
-  STATIC_REQUIRE(root(shuffled).steps[0].kind == step_kind::shuffle);
-}
-
-TEST_CASE("plan: a matrix-vector contraction puts the matrix where Eigen's kernel is fast",
-          "[plan]") {
-  // The contracted label innermost in memory: the matrix is Eigen's right operand in ColMajor,
-  // its left one in RowMajor (Eigen swaps RowMajor operands); outermost: the other way round.
-  STATIC_REQUIRE(root(plan_of("ij,i->j")).lhs == 1);
-  STATIC_REQUIRE(root(plan_of("ij,i->j", true)).lhs == 1);
-  STATIC_REQUIRE(root(plan_of("ij,j->i")).lhs == 0);
-  STATIC_REQUIRE(root(plan_of("ij,j->i", true)).lhs == 0);
-  STATIC_REQUIRE(root(plan_of("i,ij->j")).lhs == 0);
-  STATIC_REQUIRE(root(plan_of("j,ij->i")).lhs == 1);
+  STATIC_REQUIRE(root(shuffled).num_steps == 0);
+  STATIC_REQUIRE(root(shuffled).kind == node_kind::batch_contract);
 }
 
 TEST_CASE("plan: an intermediate keeps the labels contracted next at one end", "[plan]") {
@@ -138,7 +147,8 @@ TEST_CASE("plan: an intermediate keeps the labels contracted next at one end", "
   }
 }
 
-TEST_CASE("plan: a product is materialised before Eigen's contraction reads it", "[plan]") {
+TEST_CASE("plan: a product is read once by the batched contraction, not materialised first",
+          "[plan]") {
   constexpr auto p = [] {
     contraction_path path{};
     path.add(0, 2);
@@ -146,13 +156,13 @@ TEST_CASE("plan: a product is materialised before Eigen's contraction reads it",
     return make_plan<5>(parse("a,asb,s->b", 10), false, path);
   }();
   STATIC_REQUIRE(p.nodes[3].kind == node_kind::product);
-  STATIC_REQUIRE(p.nodes[3].steps[p.nodes[3].num_steps - 1].kind == step_kind::eval);
-  STATIC_REQUIRE(p.nodes[4].kind == node_kind::contraction);
+  STATIC_REQUIRE(p.nodes[3].num_steps == 0);
+  STATIC_REQUIRE(p.nodes[4].kind == node_kind::batch_contract);
 }
 
 TEST_CASE("plan: a label summed in one operand is reduced and materialised first", "[plan]") {
   constexpr auto p = plan_of("ij,jk->k");
-  STATIC_REQUIRE(root(p).kind == node_kind::contraction);
+  STATIC_REQUIRE(root(p).kind == node_kind::batch_contract);
   STATIC_REQUIRE(p.nodes[0].num_steps == 2);
   STATIC_REQUIRE(p.nodes[0].steps[0].kind == step_kind::sum);
   STATIC_REQUIRE(p.nodes[0].steps[1].kind == step_kind::eval);
@@ -215,5 +225,5 @@ TEST_CASE("plan: labels from '...' shared with another operand broadcast first",
   }();
   STATIC_REQUIRE(q.nodes[0].num_steps == 0);
   STATIC_REQUIRE(q.nodes[1].num_steps == 0);
-  STATIC_REQUIRE(root(q).kind == node_kind::contraction);
+  STATIC_REQUIRE(root(q).kind == node_kind::batch_contract);
 }

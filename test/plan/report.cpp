@@ -32,3 +32,36 @@ TEST_CASE("report: describe gives numpy's figures and steps", "[report]") {
   REQUIRE(info.report().find("Optimized FLOP count:  4.000e+05") != std::string::npos);
   REQUIRE(info.report().find("chosen at run time") != std::string::npos);
 }
+
+TEST_CASE("report: add_layouts gives the planned axis orders and the bytes permuted", "[report]") {
+  using namespace eigen_einsum::detail;
+  const subscript s = parse("ab,bsc,cd->asd", 14);
+  per_label<double> x{};
+  x['a'] = x['b'] = x['c'] = x['d'] = 32;
+  x['s'] = 4;
+  const contraction_path path = left_to_right(3);
+  eigen_einsum::path_info info = describe(s, path, x, 1);
+  operand_layouts ops{};
+  ops.raw[0] = ops.raw[1] = ops.raw[2] = true;
+  ops.scalar_bytes = 8;
+  add_layouts(info, make_plan<5>(s, false, path), x, ops);
+  // The intermediate keeps c, contracted next, at one end: no copy anywhere.
+  REQUIRE(info.steps == std::vector<std::string>{"ab,bsc->asc", "cd,asc->asd"});
+  REQUIRE(info.layouts == std::vector<std::string>{"GEMM in place", "GEMM in place"});
+  REQUIRE(info.bytes_permuted == 0);
+  // Operands that are expressions are copied once, into the GEMM's order.
+  ops.raw[1] = false;
+  add_layouts(info, make_plan<5>(s, false, path), x, ops);
+  REQUIRE(info.layouts[0] == "GEMM, copies rhs");
+  REQUIRE(info.bytes_permuted == 32 * 4 * 32 * 8);
+  REQUIRE(info.report().find("Bytes permuted:        3.277e+04") != std::string::npos);
+  // A product shows its operands before they are aligned to each other.
+  const subscript v = parse("a,asb,s->b", 10);
+  contraction_path outer{};
+  outer.add(0, 2);
+  outer.add(0, 1);
+  eigen_einsum::path_info product = describe(v, outer, x, 1);
+  add_layouts(product, make_plan<5>(v, false, outer), x, ops);
+  REQUIRE(product.steps[0] == "a,s->as");
+  REQUIRE(product.layouts[0] == "product");
+}

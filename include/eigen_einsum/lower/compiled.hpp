@@ -135,6 +135,17 @@ struct compiled {
   /// Every (path, broadcast or not) pair einsum may choose among: alternative K is path
   /// K % candidates.count, with broadcasts when K >= candidates.count.
   static constexpr int num_alternatives = candidates.count * (may_broadcast ? 2 : 1);
+
+  /// Whether each operand's memory can be read in place (a Tensor, TensorMap, TensorFixedSize).
+  static constexpr bool operand_raw[] = {
+      bool(Eigen::TensorEvaluator<const Ops, Eigen::DefaultDevice>::RawAccess)...};
+  /// What candidate path K's plan copies, to price it per call (choose_path's copy_costs).
+  template <int K>
+  struct copies {
+    static constexpr copy_model<max_nodes> value =
+        ok ? copy_model_of(candidate<K>::value, operand_raw, facts.row_major)
+           : copy_model<max_nodes>{};
+  };
   template <int K>
   using alternative = candidate<K % candidates.count, (K >= candidates.count)>;
 

@@ -67,9 +67,18 @@ path_info einsum_path(const Ops&... ops) {
   raise_error<c::check, c::parsed>(); // nothing when the call is correct
   if constexpr (c::ok) {
     const label_extents extent = check_extents(c::expanded, Text::value, extents_of(ops)...);
-    const int chosen =
-        c::candidates.count > 1 ? choose_path(c::candidates, c::sets, extent, c::option::limit) : 0;
-    return describe(c::expanded, c::candidates.paths[chosen], extent, c::candidates.count);
+    const contraction_path& path = c::candidates.paths[chosen_path<c>(extent)];
+    path_info info = describe(c::expanded, path, extent, c::candidates.count);
+    operand_layouts layouts{};
+    layouts.row_major = c::facts.row_major;
+    for (int k = 0; k < c::num_operands; ++k) {
+      layouts.raw[k] = c::operand_raw[k];
+    }
+    layouts.scalar_bytes =
+        int(sizeof(typename std::tuple_element_t<0, std::tuple<operand_t<Ops>...>>::Scalar));
+    add_layouts(info, make_plan<c::max_nodes>(c::unbroadcast, c::facts.row_major, path), extent,
+                layouts);
+    return info;
   }
   return path_info{};
 }

@@ -1,5 +1,5 @@
-// eigen-einsum lowering: a plan -> the Eigen expression tree (contract, products, our batched
-// contraction, and each node's unary steps), and the per-call choice among a call's plans.
+// eigen-einsum lowering: a plan -> the Eigen expression tree (products, our batched contraction,
+// and each node's unary steps), and the per-call choice among a call's plans.
 #ifndef EIGEN_EINSUM_LOWER_LOWER_HPP
 #define EIGEN_EINSUM_LOWER_LOWER_HPP
 
@@ -17,13 +17,6 @@
 #include <utility>
 
 namespace eigen_einsum::detail {
-
-template <class P, int N, std::size_t... I>
-Eigen::IndexPairList<
-    Eigen::type2indexpair<P::value.nodes[N].lhs_axes[I], P::value.nodes[N].rhs_axes[I]>...>
-pairs_of(std::index_sequence<I...>) {
-  return {};
-}
 
 /// The batched contraction of node N of plan P, as a type.
 template <class P, int N>
@@ -47,11 +40,7 @@ decltype(auto) lower_node(const Ops& ops, const label_extents& extent) {
   } else {
     decltype(auto) l = lower_node<P, n.lhs>(ops, extent);
     decltype(auto) r = lower_node<P, n.rhs>(ops, extent);
-    if constexpr (n.kind == node_kind::contraction) {
-      constexpr auto pairs = std::make_index_sequence<std::size_t(n.num_pairs)>{};
-      return apply_steps<P, N, 0>(contractible(l).contract(contractible(r), pairs_of<P, N>(pairs)),
-                                  extent);
-    } else if constexpr (n.kind == node_kind::product) {
+    if constexpr (n.kind == node_kind::product) {
       return apply_steps<P, N, 0>(l * r, extent);
     } else {
       return apply_steps<P, N, 0>(batch_contract<batch_spec<P, N>>(l, r), extent);
@@ -66,18 +55,37 @@ auto lower_alternative(const Tuple& ops, const label_extents& extent) {
   return lower_node<P, P::value.num_nodes - 1>(ops, extent);
 }
 
+/// FLOPs one copied element is charged in the choice of a path: a blocked permutation moves an
+/// element in about the time Eigen's GEMM takes for 30-60 FLOPs.
+inline constexpr double flops_per_copied_element = 32;
+
+template <class C, std::size_t... K>
+int choose_candidate(const label_extents& extent, std::index_sequence<K...>) {
+  const double copy_costs[] = {flops_per_copied_element *
+                               copied_elements(C::template copies<int(K)>::value, extent)...};
+  return choose_path(C::candidates, C::sets, extent, C::option::limit, copy_costs);
+}
+
+/// The candidate path einsum takes for these extents (the call C, a compiled<>): the fewest FLOPs
+/// plus copies among those that fit the memory limit.
+template <class C>
+int chosen_path(const label_extents& extent) {
+  if constexpr (C::candidates.count > 1) {
+    return choose_candidate<C>(extent,
+                               std::make_index_sequence<std::size_t(C::candidates.count)>{});
+  } else {
+    return 0;
+  }
+}
+
 /// The alternative einsum evaluates for these extents: -1 (zeros) when an extent is 0, else the
-/// cheapest candidate path, planned with broadcasts when an extent 1 under '...' repeats.
+/// chosen path, planned with broadcasts when an extent 1 under '...' repeats.
 template <class C>
 int choose_alternative(const label_extents& extent) {
   if (extent.zero) {
     return -1;
   }
-  int path = 0;
-  if constexpr (C::candidates.count > 1) {
-    path = choose_path(C::candidates, C::sets, extent, C::option::limit);
-  }
-  return path + (C::may_broadcast && extent.broadcasts ? C::candidates.count : 0);
+  return chosen_path<C>(extent) + (C::may_broadcast && extent.broadcasts ? C::candidates.count : 0);
 }
 
 /// The extents of the result of the call C (a compiled<>).

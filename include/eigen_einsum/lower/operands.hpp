@@ -86,22 +86,6 @@ std::array<Index, Eigen::internal::traits<X>::NumDimensions> extents_of(const X&
   return e;
 }
 
-template <class X>
-struct is_tensor_ref : std::false_type {};
-template <class T>
-struct is_tensor_ref<Eigen::TensorRef<T>> : std::true_type {};
-
-/// Eigen's contraction reads packets; TensorRef's evaluator has none, so such operands are
-/// materialised first.
-template <class X>
-decltype(auto) contractible(const X& x) {
-  if constexpr (!is_tensor_ref<X>::value) {
-    return x;
-  } else {
-    return x.eval();
-  }
-}
-
 } // namespace eigen_einsum::detail
 
 #endif // EIGEN_EINSUM_LOWER_OPERANDS_HPP

@@ -11,6 +11,7 @@
 #include "permute.hpp"
 #include "tensor.hpp"
 
+#include <algorithm>
 #include <cstddef>
 #include <type_traits>
 
@@ -73,6 +74,99 @@ private:
   typename RhsXpr::Nested m_rhs_xpr;
 };
 
+/// C_b = X_b * Y_b for b in [first, last) over tiny square slices: a fixed-size product unrolls
+/// and vectorises (~3x the dynamic one at 8x8).
+template <class Scalar, int Size, bool XTrans, bool YTrans>
+void fixed_gemm_range(const Scalar* x, const Scalar* y, Scalar* c, Eigen::Index first,
+                      Eigen::Index last) {
+  using XMap = Eigen::Map<const Eigen::Matrix<Scalar, Size, Size, XTrans ? Eigen::RowMajor : 0>>;
+  using YMap = Eigen::Map<const Eigen::Matrix<Scalar, Size, Size, YTrans ? Eigen::RowMajor : 0>>;
+  using CMap = Eigen::Map<Eigen::Matrix<Scalar, Size, Size>>;
+  constexpr Eigen::Index slice = Size * Size;
+  for (Eigen::Index b = first; b < last; ++b) {
+    CMap(c + b * slice).noalias() = XMap(x + b * slice).lazyProduct(YMap(y + b * slice));
+  }
+}
+
+/// Eigen's GEMM blocking for an m x n x k product (one thread), its packing buffers from the
+/// thread's scratch cache: Eigen's own allocates them afresh for every product.
+template <class Scalar>
+class packing_blocking : public Eigen::internal::level3_blocking<Scalar, Scalar> {
+public:
+  packing_blocking(const packing_blocking&) = delete;
+  packing_blocking& operator=(const packing_blocking&) = delete;
+  ~packing_blocking() { scratch_cache::local().deallocate(this->m_blockA, m_bytes); }
+
+  packing_blocking(Eigen::Index m, Eigen::Index n, Eigen::Index k) {
+    this->m_mc = m;
+    this->m_nc = n;
+    this->m_kc = k;
+    Eigen::internal::computeProductBlockingSizes<Scalar, Scalar>(this->m_kc, this->m_mc, this->m_nc,
+                                                                 Eigen::Index(1));
+    // Block B starts on a 64-byte boundary, as the kernel's packets need.
+    constexpr std::size_t align = 64 / sizeof(Scalar) > 0 ? 64 / sizeof(Scalar) : 1;
+    const std::size_t size_a = std::size_t(this->m_mc * this->m_kc);
+    const std::size_t offset_b = (size_a + align - 1) / align * align;
+    m_bytes = sizeof(Scalar) * (offset_b + std::size_t(this->m_kc * this->m_nc));
+    this->m_blockA = static_cast<Scalar*>(scratch_cache::local().allocate(m_bytes));
+    this->m_blockB = this->m_blockA + offset_b;
+  }
+
+private:
+  std::size_t m_bytes = 0;
+};
+
+/// C_b = op(X_b) * op(Y_b) for b in [first, last): ColMajor m x n slices of C, X_b m x k and Y_b
+/// k x n, each stored transposed (RowMajor) where XTrans or YTrans. Instantiated per scalar type
+/// and orientation only. One packing buffer serves every slice, and later calls. With
+/// EIGEN_USE_BLAS, the GEMM routine called here is Eigen's BLAS call.
+template <class Scalar, bool XTrans, bool YTrans>
+void gemm_range(const Scalar* x, const Scalar* y, Scalar* c, Eigen::Index m, Eigen::Index n,
+                Eigen::Index k, Eigen::Index first, Eigen::Index last) {
+  using Eigen::Index;
+  constexpr int x_order = XTrans ? Eigen::RowMajor : Eigen::ColMajor;
+  constexpr int y_order = YTrans ? Eigen::RowMajor : Eigen::ColMajor;
+  if (m == n && n == k) {
+    switch (m) {
+    case 2:
+      return fixed_gemm_range<Scalar, 2, XTrans, YTrans>(x, y, c, first, last);
+    case 3:
+      return fixed_gemm_range<Scalar, 3, XTrans, YTrans>(x, y, c, first, last);
+    case 4:
+      return fixed_gemm_range<Scalar, 4, XTrans, YTrans>(x, y, c, first, last);
+    case 8:
+      return fixed_gemm_range<Scalar, 8, XTrans, YTrans>(x, y, c, first, last);
+    default:
+      break;
+    }
+  }
+  using XMap = Eigen::Map<const Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic, x_order>>;
+  using YMap = Eigen::Map<const Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic, y_order>>;
+  using CMap = Eigen::Map<Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>>;
+  // Eigen's own choices: a coefficient-based product below its threshold, GEMV for a vector.
+  if (m + n + k < EIGEN_GEMM_TO_COEFFBASED_THRESHOLD || m == 1 || n == 1) {
+    for (Index b = first; b < last; ++b) {
+      CMap cb(c + b * m * n, m, n);
+      if (m + n + k < EIGEN_GEMM_TO_COEFFBASED_THRESHOLD) {
+        cb.noalias() = XMap(x + b * m * k, m, k).lazyProduct(YMap(y + b * k * n, k, n));
+      } else {
+        cb.noalias() = XMap(x + b * m * k, m, k) * YMap(y + b * k * n, k, n);
+      }
+    }
+    return;
+  }
+  using gemm = Eigen::internal::general_matrix_matrix_product<Index, Scalar, x_order, false, Scalar,
+                                                              y_order, false, Eigen::ColMajor, 1>;
+  packing_blocking<Scalar> blocking(m, n, k);
+  for (Index b = first; b < last; ++b) {
+    Scalar* cb = c + b * m * n;
+    std::fill(cb, cb + m * n, Scalar(0)); // the kernel adds to C
+    // All 13 arguments: the BLAS specialisation's last one has no default.
+    gemm::run(m, n, k, x + b * m * k, XTrans ? k : m, y + b * k * n, YTrans ? n : k, cb, 1, m,
+              Scalar(1), blocking, nullptr);
+  }
+}
+
 /// The batched contraction described by `Spec::value`, as a lazy Eigen expression. For
 /// `bij,bjk->bik`: `Spec::value = batch_spec_of(bij, bjk, bik)` (as label lists).
 template <class Spec, class Lhs, class Rhs>
@@ -124,20 +218,9 @@ struct TensorEvaluator<const eigen_einsum::detail::TensorBatchContractionOp<Spec
     for (int p = 0; p < NumDims; ++p) {
       m_dimensions[p] = m_extent[spec.out[p]];
     }
-    // Pick the layout that copies the fewest elements.
-    const Index lhs_size = internal::array_prod(m_lhs_impl.dimensions());
-    const Index rhs_size = internal::array_prod(m_rhs_impl.dimensions());
-    const Index out_size = internal::array_prod(m_dimensions);
-    Index best = -1;
-    for (int i = 0; i < layouts.count; ++i) {
-      const auto& p = layouts.layouts[i];
-      const Index cost = (p.lhs_direct() ? 0 : lhs_size) + (p.rhs_direct() ? 0 : rhs_size) +
-                         (p.out_direct ? 0 : out_size);
-      if (best < 0 || cost < best) {
-        best = cost;
-        m_layout = i;
-      }
-    }
+    m_layout = eigen_einsum::detail::cheapest_layout(
+        layouts, internal::array_prod(m_lhs_impl.dimensions()),
+        internal::array_prod(m_rhs_impl.dimensions()), internal::array_prod(m_dimensions));
   }
 
   const Dimensions& dimensions() const { return m_dimensions; }
@@ -201,10 +284,10 @@ private:
     // output order that does not fit goes through scratch after them.
     const Index lhs_size = internal::array_prod(m_lhs_impl.dimensions());
     const Index rhs_size = internal::array_prod(m_rhs_impl.dimensions());
-    const Index copy_size = (p.lhs_direct() ? 0 : lhs_size) + (p.rhs_direct() ? 0 : rhs_size) +
-                            (p.out_direct ? 0 : out_size);
-    Scalar* buffer = copy_size > 0 ? static_cast<Scalar*>(this->m_device.allocate_temp(
-                                         sizeof(Scalar) * std::size_t(copy_size)))
+    const Index copy_size = eigen_einsum::detail::copied_by(p, lhs_size, rhs_size, out_size);
+    const std::size_t copy_bytes = sizeof(Scalar) * std::size_t(copy_size);
+    Scalar* buffer = copy_size > 0 ? static_cast<Scalar*>(eigen_einsum::detail::allocate_scratch(
+                                         this->m_device, copy_bytes))
                                    : nullptr;
     Scalar* next = buffer;
     const Scalar* lhs_data = read_operand<lhs_raw>(m_op.lhsExpression(), m_lhs_impl, p.lhs_direct(),
@@ -227,7 +310,7 @@ private:
       permute_output(c, out);
     }
     if (buffer != nullptr) {
-      this->m_device.deallocate_temp(buffer);
+      eigen_einsum::detail::deallocate_scratch(this->m_device, buffer, copy_bytes);
     }
   }
 
@@ -286,55 +369,15 @@ private:
         this->m_device);
   }
 
-  template <int Size, bool XTrans, bool YTrans>
-  static void fixed_slices(const Scalar* x, const Scalar* y, Scalar* c, Index first, Index last) {
-    using XMap = Map<const Matrix<Scalar, Size, Size, XTrans ? RowMajor : ColMajor>>;
-    using YMap = Map<const Matrix<Scalar, Size, Size, YTrans ? RowMajor : ColMajor>>;
-    using CMap = Map<Matrix<Scalar, Size, Size, ColMajor>>;
-    constexpr Index slice = Size * Size;
-    for (Index b = first; b < last; ++b) {
-      CMap(c + b * slice).noalias() = XMap(x + b * slice).lazyProduct(YMap(y + b * slice));
-    }
-  }
-
   /// C_b = op(X_b) * op(Y_b) for every batch b; all matrices ColMajor, op = transpose when stored
   /// so.
   template <bool XTrans, bool YTrans>
   void gemm_slices(const Scalar* x, const Scalar* y, Scalar* c, Index m, Index n, Index k,
                    Index batches) const {
-    using XMap = Map<const Matrix<Scalar, Dynamic, Dynamic, XTrans ? RowMajor : ColMajor>>;
-    using YMap = Map<const Matrix<Scalar, Dynamic, Dynamic, YTrans ? RowMajor : ColMajor>>;
-    using CMap = Map<Matrix<Scalar, Dynamic, Dynamic, ColMajor>>;
-    // Eigen's own threshold for switching from its coefficient-based product to blocked GEMM.
-    const bool small = m + n + k < EIGEN_GEMM_TO_COEFFBASED_THRESHOLD;
     auto run = [=](Index first, Index last) {
-      // Tiny square slices: a fixed-size product unrolls and vectorises (~3x the dynamic one at
-      // 8x8).
-      if (m == n && n == k) {
-        switch (m) {
-        case 2:
-          return fixed_slices<2, XTrans, YTrans>(x, y, c, first, last);
-        case 3:
-          return fixed_slices<3, XTrans, YTrans>(x, y, c, first, last);
-        case 4:
-          return fixed_slices<4, XTrans, YTrans>(x, y, c, first, last);
-        case 8:
-          return fixed_slices<8, XTrans, YTrans>(x, y, c, first, last);
-        default:
-          break;
-        }
-      }
-      for (Index b = first; b < last; ++b) {
-        XMap xb(x + b * m * k, m, k);
-        YMap yb(y + b * k * n, k, n);
-        CMap cb(c + b * m * n, m, n);
-        if (small) {
-          cb.noalias() = xb.lazyProduct(yb);
-        } else {
-          cb.noalias() = xb * yb;
-        }
-      }
+      eigen_einsum::detail::gemm_range<Scalar, XTrans, YTrans>(x, y, c, m, n, k, first, last);
     };
+    const bool small = m + n + k < EIGEN_GEMM_TO_COEFFBASED_THRESHOLD;
     if constexpr (eigen_einsum::detail::has_parallel_for<Device>::value) {
       const Index threads = Index(this->m_device.numThreads());
       // Below about a millisecond of work, handing out tasks costs more than it saves.

@@ -4,6 +4,7 @@
 #define EIGEN_EINSUM_OPS_TENSOR_HPP
 
 #include "../config.hpp"
+#include "scratch.hpp"
 
 #include EIGEN_EINSUM_TENSOR_HEADER
 
@@ -79,7 +80,7 @@ public:
 
   void cleanup() {
     if (m_buffer != nullptr) {
-      m_device.deallocate_temp(m_buffer);
+      deallocate_scratch(m_device, m_buffer, m_bytes);
       m_buffer = nullptr;
     }
   }
@@ -90,12 +91,14 @@ protected:
     if (data != nullptr) {
       return data;
     }
-    m_buffer = static_cast<Scalar*>(m_device.allocate_temp(std::size_t(size) * sizeof(Scalar)));
+    m_bytes = std::size_t(size) * sizeof(Scalar);
+    m_buffer = static_cast<Scalar*>(allocate_scratch(m_device, m_bytes));
     return m_buffer;
   }
 
   const Device& m_device;
   Scalar* m_buffer = nullptr;
+  std::size_t m_bytes = 0;
 };
 
 /// The buffer_evaluator base of the evaluator of our op `Op` on `Device`.

@@ -260,6 +260,28 @@ constexpr batch_layouts layouts_of(const batch_contraction_spec& s, bool row_maj
   return ls;
 }
 
+/// The elements layout `p` copies for operands of `lhs_size` and `rhs_size` elements and an
+/// output of `out_size`.
+template <class Size>
+constexpr Size copied_by(const batch_layout& p, Size lhs_size, Size rhs_size, Size out_size) {
+  return (p.lhs_direct() ? 0 : lhs_size) + (p.rhs_direct() ? 0 : rhs_size) +
+         (p.out_direct ? 0 : out_size);
+}
+
+/// The layout of `ls` that copies the fewest elements (the first of equals).
+template <class Size>
+constexpr int cheapest_layout(const batch_layouts& ls, Size lhs_size, Size rhs_size,
+                              Size out_size) {
+  int best = 0;
+  for (int i = 1; i < ls.count; ++i) {
+    if (copied_by(ls.layouts[i], lhs_size, rhs_size, out_size) <
+        copied_by(ls.layouts[best], lhs_size, rhs_size, out_size)) {
+      best = i;
+    }
+  }
+  return best;
+}
+
 } // namespace eigen_einsum::detail
 
 #endif // EIGEN_EINSUM_PLAN_BATCH_LAYOUT_HPP

@@ -243,23 +243,24 @@ constexpr path_candidates candidates_of(const label_sets& l) {
   return c;
 }
 
-/// The candidate einsum takes for these extents: the fewest FLOPs among those whose
-/// intermediates fit in `memory_limit` (< 0: numpy's default, the largest operand or output).
+/// The candidate einsum takes for these extents: the cheapest among those whose intermediates fit
+/// in `memory_limit` (< 0: numpy's default, the largest operand or output), by FLOPs plus
+/// `copy_costs[k]` (the copies candidate k needs, in FLOPs; none when null).
 template <class T>
 constexpr int choose_path(const path_candidates& c, const label_sets& l, const per_label<T>& x,
-                          double memory_limit) {
+                          double memory_limit, const double* copy_costs = nullptr) {
   const double limit = memory_limit < 0 ? default_memory_limit(l, x) : memory_limit;
   int best = 0;
   bool best_fits = false;
-  double best_flops = 0;
+  double best_cost = 0;
   for (int k = 0; k < c.count; ++k) {
     const path_cost cost = price(c.steps[k], x);
     const bool fits = cost.largest_intermediate <= limit;
-    if (k == 0 || (fits && !best_fits) ||
-        (fits == best_fits && cost.optimized_flops < best_flops)) {
+    const double total = cost.optimized_flops + (copy_costs != nullptr ? copy_costs[k] : 0);
+    if (k == 0 || (fits && !best_fits) || (fits == best_fits && total < best_cost)) {
       best = k;
       best_fits = fits;
-      best_flops = cost.optimized_flops;
+      best_cost = total;
     }
   }
   return best;

@@ -33,7 +33,6 @@ struct step {
 
 enum class node_kind {
   operand,       // a leaf: operand `operand`
-  contraction,   // Eigen's contract of `lhs` and `rhs` over pairs (lhs_axes[i], rhs_axes[i])
   product,       // coefficient-wise product of `lhs` and `rhs`, whose labels already agree
   batch_contract // a batched contraction, described by `batch`
 };
@@ -49,12 +48,11 @@ struct node {
   node_kind kind = node_kind::operand;
   int operand = 0;
   int lhs = 0, rhs = 0;
-  int num_pairs = 0;
-  signed char lhs_axes[max_labels] = {}, rhs_axes[max_labels] = {};
   batch_contraction_spec batch = {};
   label_list joined = {}; // labels after the leaf or pairwise step, before `steps`
   int num_steps = 0;
   step steps[max_steps_per_node] = {};
+  int num_own_steps = 0; // steps before the parent node added its own (alignment, evals)
 
   constexpr const label_list& result() const {
     return num_steps == 0 ? joined : steps[num_steps - 1].result;
@@ -251,19 +249,6 @@ constexpr void add_eval_if_summed(node& n) {
   }
 }
 
-/// Materialises a coefficient-wise product (outer, Hadamard, broadcast) that is the vector of a
-/// matrix-vector contraction: Eigen reads it lazily many times over (8x slower for `a,asb,s->b`
-/// at 256), where a product with free labels is read about once (`bn,bm->bnm` before `anm`:
-/// evaluating it first was 10x slower).
-constexpr void add_eval_if_product(node& n) {
-  if (n.kind == node_kind::product &&
-      (n.num_steps == 0 || n.steps[n.num_steps - 1].kind != step_kind::eval)) {
-    step s{step_kind::eval};
-    s.result = n.result();
-    n.add(s);
-  }
-}
-
 /// Brings a node's labels into `order`'s order and broadcasts it to all of `order`'s labels.
 constexpr void add_align(node& n, const label_list& order) {
   add_shuffle(n, order);
@@ -335,56 +320,35 @@ constexpr bool at_one_end(const label_list& t, label_set set) {
   return (set & set_of(t)) == 0 || memory_end_of(t, set, false) != 0;
 }
 
-/// Eigen's contract, which yields [lhs free, rhs free]: the operands swapped where that order
-/// fits the output, or where Eigen's kernel runs faster so. `later` holds the labels a later step
-/// contracts.
-constexpr void add_contraction(node& r, int ia, int ib, const pair_labels& p, label_set later,
-                               bool row_major) {
+/// The labels of an intermediate that contracts labels without batch labels: [lhs free, rhs
+/// free] or [rhs free, lhs free]. `later` holds the labels a later step contracts, `batch_later`
+/// those a later step keeps as batch labels.
+constexpr label_list intermediate_order(const pair_labels& p, label_set later,
+                                        label_set batch_later, bool row_major) {
   const label_list ab = concat(p.lhs_free, p.rhs_free), ba = concat(p.rhs_free, p.lhs_free);
-  // An intermediate keeps the labels a later step contracts at one end, where that step reads
-  // them as one contiguous block; else it puts the side with more free labels first, so that
-  // chains such as ea,abcd->bcde append new labels last and end in the output's order.
+  // Batch labels of a later step outermost in memory, where its batched GEMM reads each slice
+  // in place; else the labels a later step contracts at one end, where that step reads them as
+  // one contiguous block; else the side with more free labels first, so that chains such as
+  // ea,abcd->bcde append new labels last and end in the output's order.
+  const bool ab_outer = memory_end_of(ab, batch_later, row_major) < 0,
+             ba_outer = memory_end_of(ba, batch_later, row_major) < 0;
   const bool ab_end = at_one_end(ab, later), ba_end = at_one_end(ba, later);
-  bool swap = p.is_final
-                  ? !is_identity(shuffle_to(ab, p.keep)) && is_identity(shuffle_to(ba, p.keep))
-              : ab_end != ba_end ? ba_end
-                                 : p.lhs_free.size < p.rhs_free.size;
-  if ((p.lhs_free.size == 0) != (p.rhs_free.size == 0)) {
-    // A matrix-vector product: either order gives the same result. Eigen's kernel is fast (up to
-    // 10x) when the matrix is its left operand with the contracted labels outermost, or its
-    // right one with them innermost; it computes a RowMajor contraction as the ColMajor one
-    // with the operands swapped.
-    const bool matrix_is_lhs = p.lhs_free.size > 0;
-    const int end = memory_end_of(matrix_is_lhs ? p.lhs : p.rhs, set_of(p.contracted), row_major);
-    if (end != 0) {
-      const bool matrix_first = (end < 0) != row_major;
-      swap = matrix_is_lhs != matrix_first;
-    }
-  }
-  const label_list& tl = swap ? p.rhs : p.lhs;
-  const label_list& tr = swap ? p.lhs : p.rhs;
-  r.kind = node_kind::contraction;
-  r.lhs = swap ? ib : ia;
-  r.rhs = swap ? ia : ib;
-  for (int i = 0; i < tl.size; ++i) {
-    const int j = tr.find(tl.labels[i]);
-    if (j >= 0) {
-      r.lhs_axes[r.num_pairs] = static_cast<signed char>(i);
-      r.rhs_axes[r.num_pairs++] = static_cast<signed char>(j);
-    }
-  }
-  r.joined = swap ? ba : ab;
-  if (p.is_final) {
-    add_shuffle(r, p.keep);
-  }
+  const bool swap = ab_outer != ba_outer ? ba_outer
+                    : ab_end != ba_end   ? ba_end
+                                         : p.lhs_free.size < p.rhs_free.size;
+  return swap ? ba : ab;
 }
 
-/// A batched contraction, written in the output's order, or with the batch labels outermost in
-/// memory for an intermediate.
-constexpr void add_batch_contraction(node& r, const pair_labels& p, bool row_major) {
+/// A contraction of `p`, as a batched GEMM (with or without batch labels), written in the
+/// output's order; an intermediate with batch labels puts them outermost in memory, one without
+/// them takes intermediate_order.
+constexpr void add_batch_contraction(node& r, const pair_labels& p, label_set later,
+                                     label_set batch_later, bool row_major) {
   r.kind = node_kind::batch_contract;
   label_list order = p.keep;
-  if (!p.is_final) {
+  if (!p.is_final && p.batch.size == 0) {
+    order = intermediate_order(p, later, batch_later, row_major);
+  } else if (!p.is_final) {
     const label_list* parts[3] = {&p.batch, &p.lhs_free, &p.rhs_free};
     order = {};
     for (int k = 0; k < 3; ++k) {
@@ -396,14 +360,16 @@ constexpr void add_batch_contraction(node& r, const pair_labels& p, bool row_maj
 }
 
 /// Contracts nodes `ia` and `ib` into a new node keeping the labels `keep`: in `keep`'s order
-/// when `is_final`, else in the order the chosen Eigen op produces for free. `later` holds the
-/// labels a later step contracts.
+/// when `is_final`, else in an order that the next steps read well. `later` holds the labels a
+/// later step contracts, `batch_later` those a later step keeps as batch labels.
 template <int MaxNodes>
 constexpr void add_pair(plan<MaxNodes>& pl, int ia, int ib, const label_list& keep, bool is_final,
-                        bool row_major, label_set later) {
+                        bool row_major, label_set later, label_set batch_later) {
   node& a = pl.nodes[ia];
   node& b = pl.nodes[ib];
   node& r = pl.nodes[pl.num_nodes++];
+  a.num_own_steps = a.num_steps;
+  b.num_own_steps = b.num_steps;
   r.lhs = ia;
   r.rhs = ib;
   const pair_labels p = labels_of_pair(a.result(), b.result(), keep, is_final);
@@ -415,18 +381,7 @@ constexpr void add_pair(plan<MaxNodes>& pl, int ia, int ib, const label_list& ke
   }
   add_eval_if_summed(a);
   add_eval_if_summed(b);
-  if (p.batch.size == 0) {
-    // As the vector of a matrix-vector product, a lazy product is read many times over.
-    if (p.lhs_free.size == 0) {
-      add_eval_if_product(a);
-    }
-    if (p.rhs_free.size == 0) {
-      add_eval_if_product(b);
-    }
-    add_contraction(r, ia, ib, p, later, row_major);
-  } else {
-    add_batch_contraction(r, p, row_major);
-  }
+  add_batch_contraction(r, p, later, batch_later, row_major);
 }
 
 /// The leaf of operand k: broadcasts under '...', then prepare().
@@ -487,27 +442,24 @@ constexpr plan<MaxNodes> make_plan(const subscript& s, bool row_major,
         }
       }
     }
-    // The labels a later step contracts, unless it is a batched contraction, whose op plans its
-    // own layout (and wants the batch labels outermost).
+    // Kept labels in the output that an operand still to contract holds: batch labels then.
     const label_set batch_later = set_of(keep) & set_of(s.output) & others;
-    add_pair(p, ia, ib, keep, count == 0, row_major,
-             batch_later != 0 ? 0 : set_of(keep) & ~set_of(s.output));
+    add_pair(p, ia, ib, keep, count == 0, row_major, set_of(keep) & ~set_of(s.output), batch_later);
     return p.num_nodes - 1;
   });
   return p;
 }
 
 /// Whether a zero extent needs the plan bypassed (the result is then zeros or empty): the plan
-/// holds `contract` (Eigen's GEMM blocking divides by a contracted extent of 0), `broadcast`
-/// (asserts that no input extent is 0), a `sum` or trace with a result of rank 2 or more
-/// (Eigen's reduction builds a divisor from each output stride, and asserts on a stride of 0), or
-/// a node below the root that sums, whose empty sum (0) a product would then meet: 0 * Inf is NaN
-/// where numpy's empty sum gives 0.
+/// holds `broadcast` (asserts that no input extent is 0), a `sum` or trace with a result of rank 2
+/// or more (Eigen's reduction builds a divisor from each output stride, and asserts on a stride of
+/// 0), or a node below the root that sums, whose empty sum (0) a product would then meet: 0 * Inf
+/// is NaN where numpy's empty sum gives 0.
 template <int MaxNodes>
 constexpr bool zero_extent_hazard(const plan<MaxNodes>& p) {
   for (int i = 0; i < p.num_nodes; ++i) {
     const node& n = p.nodes[i];
-    bool hazard = n.kind == node_kind::contraction;
+    bool hazard = false;
     for (int s = 0; s < n.num_steps; ++s) {
       const step_kind k = n.steps[s].kind;
       const bool reduces = k == step_kind::sum || k == step_kind::trace;
@@ -520,6 +472,79 @@ constexpr bool zero_extent_hazard(const plan<MaxNodes>& p) {
     }
   }
   return false;
+}
+
+/// Whether node i's result is memory that a batched contraction reads in place: an operand whose
+/// memory the caller holds (`operand_raw[k]`: a Tensor, TensorMap, TensorFixedSize), a batched
+/// contraction's own result, or an evaluated step.
+template <int MaxNodes>
+constexpr bool reads_in_place(const plan<MaxNodes>& p, int i, const bool* operand_raw) {
+  const node& n = p.nodes[i];
+  if (n.num_steps > 0) {
+    return n.steps[n.num_steps - 1].kind == step_kind::eval;
+  }
+  return n.kind == node_kind::operand ? operand_raw[n.operand]
+                                      : n.kind == node_kind::batch_contract;
+}
+
+/// What each batched contraction of a plan copies in each of its layouts, to price the plan for
+/// the extents of a call: the copies are the plan's bytes moved besides its FLOPs.
+template <int MaxNodes>
+struct copy_model {
+  struct gemm {
+    label_set lhs = 0, rhs = 0, out = 0;
+    int num_layouts = 0;
+    bool copies[max_batch_layouts][3] = {}; // lhs, rhs, out
+  };
+  int num_gemms = 0;
+  gemm gemms[MaxNodes] = {};
+};
+
+/// The copy_model of `p` for operands of this layout, read in place where `operand_raw` says.
+template <int MaxNodes>
+constexpr copy_model<MaxNodes> copy_model_of(const plan<MaxNodes>& p, const bool* operand_raw,
+                                             bool row_major) {
+  copy_model<MaxNodes> m{};
+  for (int i = 0; i < p.num_nodes; ++i) {
+    const node& n = p.nodes[i];
+    if (n.kind != node_kind::batch_contract) {
+      continue;
+    }
+    auto& g = m.gemms[m.num_gemms++];
+    g.lhs = set_of(p.nodes[n.lhs].result());
+    g.rhs = set_of(p.nodes[n.rhs].result());
+    g.out = set_of(n.joined);
+    const batch_layouts ls = layouts_of(n.batch, row_major, reads_in_place(p, n.lhs, operand_raw),
+                                        reads_in_place(p, n.rhs, operand_raw));
+    g.num_layouts = ls.count;
+    for (int l = 0; l < ls.count; ++l) {
+      g.copies[l][0] = !ls.layouts[l].lhs_direct();
+      g.copies[l][1] = !ls.layouts[l].rhs_direct();
+      g.copies[l][2] = !ls.layouts[l].out_direct;
+    }
+  }
+  return m;
+}
+
+/// The elements the batched contractions of a plan copy for extents `x`, each in its cheapest
+/// layout (as the op chooses per call).
+template <int MaxNodes, class T>
+constexpr double copied_elements(const copy_model<MaxNodes>& m, const per_label<T>& x) {
+  double total = 0;
+  for (int i = 0; i < m.num_gemms; ++i) {
+    const auto& g = m.gemms[i];
+    const double sizes[3] = {size_of(g.lhs, x), size_of(g.rhs, x), size_of(g.out, x)};
+    double best = 0;
+    for (int l = 0; l < g.num_layouts; ++l) {
+      double copied = 0;
+      for (int k = 0; k < 3; ++k) {
+        copied += g.copies[l][k] ? sizes[k] : 0;
+      }
+      best = l == 0 || copied < best ? copied : best;
+    }
+    total += best;
+  }
+  return total;
 }
 
 /// Plans a one- or two-operand subscript.

@@ -3,10 +3,12 @@
 #ifndef EIGEN_EINSUM_PLAN_REPORT_HPP
 #define EIGEN_EINSUM_PLAN_REPORT_HPP
 
+#include "batch_layout.hpp"
 #include "contraction_path.hpp"
 #include "cost.hpp"
 #include "labels.hpp"
 #include "parse.hpp"
+#include "plan.hpp"
 
 #include <cstdio>
 #include <ostream>
@@ -30,6 +32,11 @@ struct path_info {
   int naive_scaling = 0;
   int optimized_scaling = 0;
   int candidates = 1; // orders fixed at compile time among which this one was chosen
+  // As planned (add_layouts): how each step runs ("GEMM in place", "GEMM, copies rhs out",
+  // "product"), and the bytes it permutes into scratch.
+  std::vector<std::string> layouts;
+  std::vector<double> step_bytes_permuted;
+  double bytes_permuted = 0;
 
   /// numpy's einsum_path text: the summary, then one line per step.
   std::string report() const {
@@ -54,14 +61,26 @@ struct path_info {
     std::snprintf(line, sizeof line, "  Candidate orders:      %d (chosen at %s)\n", candidates,
                   candidates > 1 ? "run time" : "compile time");
     r += line;
+    const bool planned = layouts.size() == steps.size();
+    if (planned) {
+      std::snprintf(line, sizeof line, "  Bytes permuted:        %.3e\n", bytes_permuted);
+      r += line;
+    }
     r += std::string(74, '-') + "\n";
-    std::snprintf(line, sizeof line, "%6s %10s %24s\n", "scaling", "path", "current");
+    std::snprintf(line, sizeof line, "%6s %10s %24s%s\n", "scaling", "path", "current",
+                  planned ? "   layout (bytes permuted)" : "");
     r += line;
     r += std::string(74, '-') + "\n";
     for (std::size_t k = 0; k < steps.size(); ++k) {
-      std::snprintf(line, sizeof line, "%4d    (%d, %d) %24s\n", step_scaling[k], path[k].first,
+      std::snprintf(line, sizeof line, "%4d    (%d, %d) %24s", step_scaling[k], path[k].first,
                     path[k].second, steps[k].c_str());
       r += line;
+      if (planned) {
+        std::snprintf(line, sizeof line, "   %s (%.3e)", layouts[k].c_str(),
+                      step_bytes_permuted[k]);
+        r += line;
+      }
+      r += "\n";
     }
     return r;
   }
@@ -134,6 +153,59 @@ path_info describe(const subscript& s, const contraction_path& path, const per_l
          return result;
        });
   return info;
+}
+
+/// What the planner knows of the operands beyond their labels: the tensors' layout, whether each
+/// operand's memory can be read in place (a Tensor, TensorMap, TensorFixedSize), the scalar's size.
+struct operand_layouts {
+  bool row_major = false;
+  bool raw[max_operands] = {};
+  int scalar_bytes = 0;
+};
+
+/// Adds to `info` how plan `p` (along `info`'s path) runs each step for extents `x`: each step's
+/// subscript in the planned axis order, its layout and the bytes it permutes, as the batched
+/// contraction chooses them at run time.
+template <int MaxNodes, class T>
+void add_layouts(path_info& info, const plan<MaxNodes>& p, const per_label<T>& x,
+                 const operand_layouts& ops) {
+  const int first = p.num_nodes - static_cast<int>(info.steps.size());
+  info.layouts.clear();
+  info.step_bytes_permuted.clear();
+  info.bytes_permuted = 0;
+  for (int i = first; i < p.num_nodes; ++i) {
+    const node& n = p.nodes[i];
+    const node &a = p.nodes[n.lhs], &b = p.nodes[n.rhs];
+    const label_list &l = a.before(a.num_own_steps), &r = b.before(b.num_own_steps);
+    std::string step = text_of(l);
+    step += ',';
+    step += text_of(r);
+    step += "->";
+    step += text_of(n.result());
+    info.steps[std::size_t(i - first)] = step;
+    double bytes = 0;
+    std::string layout = "product";
+    if (n.kind == node_kind::batch_contract) {
+      const batch_layouts ls = layouts_of(n.batch, ops.row_major, reads_in_place(p, n.lhs, ops.raw),
+                                          reads_in_place(p, n.rhs, ops.raw));
+      const double lhs_size = size_of(set_of(l), x), rhs_size = size_of(set_of(r), x),
+                   out_size = size_of(set_of(n.joined), x);
+      const batch_layout& b = ls.layouts[cheapest_layout(ls, lhs_size, rhs_size, out_size)];
+      bytes = copied_by(b, lhs_size, rhs_size, out_size) * ops.scalar_bytes;
+      layout = n.batch.num_batch > 0 ? "batched GEMM" : "GEMM";
+      if (b.lhs_direct() && b.rhs_direct() && b.out_direct) {
+        layout += " in place";
+      } else {
+        layout += ", copies";
+        layout += b.lhs_direct() ? "" : " lhs";
+        layout += b.rhs_direct() ? "" : " rhs";
+        layout += b.out_direct ? "" : " out";
+      }
+    }
+    info.layouts.push_back(layout);
+    info.step_bytes_permuted.push_back(bytes);
+    info.bytes_permuted += bytes;
+  }
 }
 
 } // namespace detail
