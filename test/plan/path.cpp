@@ -140,3 +140,15 @@ TEST_CASE("path: the choice among candidates charges the copies of their plans",
                                 32 * copied_elements(copies_gemm, x)};
   REQUIRE(choose_path(c, sets_of(s), x, -1, copy_costs) == 1);
 }
+
+TEST_CASE("path: plans whose GEMMs can all run in place copy nothing", "[path]") {
+  const bool raw[3] = {true, true, true};
+  const subscript chain = parse("ij,jk,kl->il", 12);
+  REQUIRE(copies_nothing(copy_model_of(make_plan<5>(chain, false, left_to_right(3)), raw, false)));
+  // A lazy outer product is copied by the GEMM that reads it.
+  const subscript s = parse("bn,anm,bm->ba", 13);
+  contraction_path product_first{};
+  product_first.add(0, 2);
+  product_first.add(0, 1);
+  REQUIRE(!copies_nothing(copy_model_of(make_plan<5>(s, true, product_first), raw, true)));
+}

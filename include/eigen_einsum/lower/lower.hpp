@@ -61,9 +61,13 @@ inline constexpr double flops_per_copied_element = 32;
 
 template <class C, std::size_t... K>
 int choose_candidate(const label_extents& extent, std::index_sequence<K...>) {
-  const double copy_costs[] = {flops_per_copied_element *
-                               copied_elements(C::template copies<int(K)>::value, extent)...};
-  return choose_path(C::candidates, C::sets, extent, C::option::limit, copy_costs);
+  if constexpr ((copies_nothing(C::template copies<int(K)>::value) && ...)) {
+    return choose_path(C::candidates, C::sets, extent, C::option::limit); // FLOPs decide
+  } else {
+    const double copy_costs[] = {flops_per_copied_element *
+                                 copied_elements(C::template copies<int(K)>::value, extent)...};
+    return choose_path(C::candidates, C::sets, extent, C::option::limit, copy_costs);
+  }
 }
 
 /// The candidate path einsum takes for these extents (the call C, a compiled<>): the fewest FLOPs

@@ -526,6 +526,23 @@ constexpr copy_model<MaxNodes> copy_model_of(const plan<MaxNodes>& p, const bool
   return m;
 }
 
+/// Whether every batched contraction of the model has a layout that copies nothing: then the
+/// plan copies nothing for any extents.
+template <int MaxNodes>
+constexpr bool copies_nothing(const copy_model<MaxNodes>& m) {
+  for (int i = 0; i < m.num_gemms; ++i) {
+    bool in_place = false;
+    for (int l = 0; l < m.gemms[i].num_layouts; ++l) {
+      const bool* c = m.gemms[i].copies[l];
+      in_place = in_place || (!c[0] && !c[1] && !c[2]);
+    }
+    if (!in_place) {
+      return false;
+    }
+  }
+  return true;
+}
+
 /// The elements the batched contractions of a plan copy for extents `x`, each in its cheapest
 /// layout (as the op chooses per call).
 template <int MaxNodes, class T>
