@@ -254,6 +254,16 @@ struct TensorEvaluator<const eigen_einsum::detail::TensorBatchContractionOp<Spec
 private:
   const eigen_einsum::detail::batch_layout& layout() const { return layouts.layouts[m_layout]; }
 
+  /// Whether some layout reads x and y stored so (transposed or not).
+  static constexpr bool uses_orientation(bool x_trans, bool y_trans) {
+    for (int i = 0; i < layouts.count; ++i) {
+      if (layouts.layouts[i].x_trans == x_trans && layouts.layouts[i].y_trans == y_trans) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   Index product_of(const int* ids, int n) const {
     Index size = 1;
     for (int i = 0; i < n; ++i) {
@@ -297,13 +307,20 @@ private:
     Scalar* c = p.out_direct ? out : next;
     const Scalar* x = p.swap ? rhs_data : lhs_data;
     const Scalar* y = p.swap ? lhs_data : rhs_data;
+    // Only the orientations some layout uses are instantiated: each costs a GEMM's compile time.
     if (p.x_trans && p.y_trans) {
-      gemm_slices<true, true>(x, y, c, m, n, k, batches);
+      if constexpr (uses_orientation(true, true)) {
+        gemm_slices<true, true>(x, y, c, m, n, k, batches);
+      }
     } else if (p.x_trans) {
-      gemm_slices<true, false>(x, y, c, m, n, k, batches);
+      if constexpr (uses_orientation(true, false)) {
+        gemm_slices<true, false>(x, y, c, m, n, k, batches);
+      }
     } else if (p.y_trans) {
-      gemm_slices<false, true>(x, y, c, m, n, k, batches);
-    } else {
+      if constexpr (uses_orientation(false, true)) {
+        gemm_slices<false, true>(x, y, c, m, n, k, batches);
+      }
+    } else if constexpr (uses_orientation(false, false)) {
       gemm_slices<false, false>(x, y, c, m, n, k, batches);
     }
     if (!p.out_direct) {
