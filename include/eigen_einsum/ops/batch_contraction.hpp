@@ -144,10 +144,11 @@ void gemm_range(const Scalar* x, const Scalar* y, Scalar* c, Eigen::Index m, Eig
   using YMap = Eigen::Map<const Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic, y_order>>;
   using CMap = Eigen::Map<Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>>;
   // Eigen's own choices: a coefficient-based product below its threshold, GEMV for a vector.
-  if (m + n + k < EIGEN_GEMM_TO_COEFFBASED_THRESHOLD || m == 1 || n == 1) {
+  const bool small = m + n + k < EIGEN_GEMM_TO_COEFFBASED_THRESHOLD;
+  if (small || m == 1 || n == 1) {
     for (Index b = first; b < last; ++b) {
       CMap cb(c + b * m * n, m, n);
-      if (m + n + k < EIGEN_GEMM_TO_COEFFBASED_THRESHOLD) {
+      if (small) {
         cb.noalias() = XMap(x + b * m * k, m, k).lazyProduct(YMap(y + b * k * n, k, n));
       } else {
         cb.noalias() = XMap(x + b * m * k, m, k) * YMap(y + b * k * n, k, n);

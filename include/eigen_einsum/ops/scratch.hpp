@@ -1,7 +1,7 @@
 // eigen-einsum ops: scratch memory for our ops' buffers (intermediates, permuted copies), kept by
 // each thread for reuse. Fresh memory for every buffer makes glibc map and unmap it on each call,
-// and the page faults can cost more than the arithmetic: the four 4 MB intermediates of
-// ea,fb,abcd,gc,hd->efgh at 32 took 10x the time of its GEMMs on a virtual machine.
+// and the page faults can cost more than the arithmetic: ea,fb,abcd,gc,hd->efgh at 32 (4 MB
+// intermediates) took 42 ms with fresh memory, 3.4 ms with it reused, on a virtual machine.
 #ifndef EIGEN_EINSUM_OPS_SCRATCH_HPP
 #define EIGEN_EINSUM_OPS_SCRATCH_HPP
 
