@@ -134,6 +134,44 @@ int main() {
   const Eigen::Tensor<int, 2> chain = einsum<"ij,jk,kl->il">(tall, wide, tall);
   std::cout << "  result(0, 0) = " << chain(0, 0) << "\n";
 
+  std::cout << "\nA label repeated in the output puts the result on a diagonal (our extension; "
+               "numpy rejects it):\n";
+  title("i->ii", "v on the diagonal of a matrix, zeros elsewhere");
+  print("result", einsum<"i->ii">(v));
+
+  std::cout << "\nGradients: gradient<subscript, K>(g, operands...) is the gradient with respect "
+               "to operand K,\ngiven the gradient g of the result: itself an einsum, derived at "
+               "compile time:\n";
+  Eigen::Tensor<int, 2> ones(2, 2);
+  ones.setConstant(1);
+  title("ij,jk->ik", "its gradient for a, with g all ones: the einsum \"ik,jk->ij\" of g and b");
+  print("result", eigen_einsum::gradient<"ij,jk->ik", 0>(ones, a, b));
+  title("ii->", "the trace's gradient: g on the diagonal");
+  Eigen::Tensor<int, 0> one;
+  one() = 1;
+  print("result", eigen_einsum::gradient<"ii->", 0>(one, sq));
+
+  std::cout << "\nGradient descent on a bilinear model y(n) = sum_ij x(n,i) W(i,j) z(n,j), "
+               "fitting W to data\nmade with a known W (loss: half the squared error):\n";
+  // [snippet:gradient_descent]
+  Eigen::Tensor<double, 2> xs(6, 2), zs(6, 3), known(2, 3), fit(2, 3);
+  xs.setValues({{1, 0.5}, {1, 0}, {1, -0.5}, {0.5, 1}, {0, 1}, {-0.5, 1}});
+  zs.setValues({{1, 0, 0}, {0, 1, 0}, {0, 0, 1}, {1, 0, 0}, {0, 1, 0}, {0, 0, 1}});
+  known.setValues({{1, -2, 0.5}, {0, 3, -1}});
+  fit.setZero();
+  const Eigen::Tensor<double, 1> target = einsum<"ni,ij,nj->n">(xs, known, zs);
+  for (int step = 0; step <= 40; ++step) {
+    const Eigen::Tensor<double, 1> error = einsum<"ni,ij,nj->n">(xs, fit, zs) - target;
+    const Eigen::Tensor<double, 0> loss = (error.square() * 0.5).sum();
+    if (step % 10 == 0) {
+      std::cout << "  step " << step << ": loss " << loss() << "\n";
+    }
+    fit -= eigen_einsum::gradient<"ni,ij,nj->n", 1>(error, xs, fit, zs) * 0.5;
+  }
+  // [/snippet]
+  print("W after 40 steps", fit);
+  print("W that made the data", known);
+
   std::cout << "\nExtents are checked at run time, before anything is written:\n";
   try {
     print("result", einsum<"ij,jk->ik">(a, a));

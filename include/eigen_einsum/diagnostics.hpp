@@ -83,6 +83,10 @@ struct unused_letters {};
 template <int Count>
 struct labels_in_output_subscript {};
 
+template <int Rank>
+struct gradient_rank {};
+template <int Layout> // Eigen::ColMajor (0) or Eigen::RowMajor (1)
+struct gradient_layout {};
 template <int Count>
 struct path_steps_needed {};
 template <int Count>
@@ -119,12 +123,6 @@ template <class... Details>
 struct too_many_labels {
   static_assert(always_false<Details...>,
                 "einsum: too many labels in one operand or output subscript (at most 32)");
-};
-template <class... Details>
-struct output_label_repeated {
-  static_assert(always_false<Details...>,
-                "einsum: a label appears twice in the output subscript; output labels must be "
-                "unique");
 };
 template <class... Details>
 struct wrong_number_of_operands {
@@ -176,6 +174,31 @@ struct invalid_path {
   static_assert(always_false<Details...>,
                 "einsum: the explicit path must have one step per pairwise contraction (operands "
                 "minus one), each naming two different positions in the list of remaining terms");
+};
+
+template <class... Details>
+struct gradient_operand_out_of_range {
+  static_assert(always_false<Details...>,
+                "einsum: gradient<Subscript, K>: K is no operand's position (0 to the number of "
+                "operands minus one)");
+};
+template <class... Details>
+struct gradient_rank_differs {
+  static_assert(always_false<Details...>,
+                "einsum: the gradient g's rank differs from the number of labels in the output "
+                "subscript; g has the shape of einsum's result");
+};
+template <class... Details>
+struct gradient_scalar_type_differs {
+  static_assert(always_false<Details...>,
+                "einsum: the gradient g's scalar type differs from the operands'; convert it "
+                "with .cast<T>()");
+};
+template <class... Details>
+struct gradient_layout_differs {
+  static_assert(always_false<Details...>,
+                "einsum: the gradient g's layout differs from the operands' (ColMajor and "
+                "RowMajor); convert it with .swap_layout() and reverse its axes");
 };
 
 } // namespace diagnostics

@@ -7,6 +7,7 @@
 #include "diagnostics.hpp"
 #include "fixed_string.hpp"
 #include "lower/driver.hpp"
+#include "lower/gradient.hpp"
 #include "options.hpp"
 #include "plan/report.hpp"
 
@@ -47,6 +48,41 @@ path_info einsum_path(const Ops&... ops) {
   using text = detail::subscript_type<detail::string_chars<Subscript>>;
   return detail::einsum_path<text, Option>(ops...);
 }
+
+/// The gradient of an einsum with respect to operand K (its vector-Jacobian product): given the
+/// gradient `g` of einsum's result, the gradient of the same scalar with respect to operand K.
+///
+///   Eigen::Tensor<float, 2> c = eigen_einsum::einsum<"ij,jk->ik">(a, b);
+///   Eigen::Tensor<float, 2> da = eigen_einsum::gradient<"ij,jk->ik", 0>(dc, a, b); // dc b^T
+///
+/// Returns a lazy Eigen expression of operand K's shape: the einsum of a subscript the compiler
+/// derives (`ik,jk->ij` here), planned like any einsum, broadcast over the labels only operand
+/// K has, on the diagonals where a label repeats in it, summed where its extent 1 broadcast
+/// (doc/gradients.md). Complex scalars follow torch: the conjugate of the other operands. Operand
+/// K is read for its extents only, so `a = gradient<..., 0>(g, a, b)` is safe.
+/// Compile errors: einsum's for the subscript and operands, and `einsum:` errors for a K that is
+/// no operand's position, and a g whose rank, scalar type or layout is not the result's. Throws
+/// shape_error when the operands' extents disagree (as einsum) or g's differ from the result's.
+template <fixed_string Subscript, int K, class Option = default_options, class G, class... Ops>
+decltype(auto) gradient(const G& g, const Ops&... ops) {
+  using text = detail::subscript_type<detail::string_chars<Subscript>>;
+  return detail::gradient<text, K, Option>(g, ops...);
+}
+
+/// The gradients with respect to every operand at once, sharing the forward contraction tree:
+/// for N operands 3N - 4 pairwise contractions instead of N separate gradients' N(N - 1).
+///
+///   auto [da, db, dc] = eigen_einsum::gradients<"ij,jk,kl->il">(g, a, b, c);
+///
+/// Returns a std::tuple of Eigen::Tensor, one per operand, of its shape; with the option
+/// `wrt<K...>`, one per requested operand (`gradients<"...", wrt<0, 2>>`). Walks the tree of the
+/// order planned for equal extents (or the explicit path): forward, keeping every intermediate
+/// but the last, then back from g (doc/gradients.md). Raises the errors of gradient.
+template <fixed_string Subscript, class Option = default_options, class G, class... Ops>
+auto gradients(const G& g, const Ops&... ops) {
+  using text = detail::subscript_type<detail::string_chars<Subscript>>;
+  return detail::gradients<text, Option>(g, ops...);
+}
 #else
 /// Einstein summation over Eigen tensor expressions, as numpy.einsum, planned at compile time.
 ///
@@ -79,6 +115,37 @@ path_info einsum_path(const Ops&... ops) {
   } else {
     using text = detail::subscript_type<detail::named_chars<Subscript>>;
     return detail::einsum_path<text, Option>(ops...);
+  }
+}
+/// The gradient of an einsum with respect to operand K, the subscript a named fixed_string:
+///
+///   static constexpr eigen_einsum::fixed_string matmul{"ij,jk->ik"};
+///   Eigen::Tensor<float, 2> da = eigen_einsum::gradient<matmul, 0>(dc, a, b);
+///
+/// See the C++20 overload for the result and the errors.
+template <const auto& Subscript, int K, class Option = default_options, class G, class... Ops>
+decltype(auto) gradient(const G& g, const Ops&... ops) {
+  using type = std::decay_t<decltype(Subscript)>;
+  if constexpr (!detail::is_fixed_string<type>) {
+    (void)sizeof(diagnostics::subscript_is_not_a_fixed_string<type>);
+    return detail::invalid_einsum{};
+  } else {
+    using text = detail::subscript_type<detail::named_chars<Subscript>>;
+    return detail::gradient<text, K, Option>(g, ops...);
+  }
+}
+
+/// The gradients with respect to every operand at once, the subscript a named fixed_string. See
+/// the C++20 overload.
+template <const auto& Subscript, class Option = default_options, class G, class... Ops>
+auto gradients(const G& g, const Ops&... ops) {
+  using type = std::decay_t<decltype(Subscript)>;
+  if constexpr (!detail::is_fixed_string<type>) {
+    (void)sizeof(diagnostics::subscript_is_not_a_fixed_string<type>);
+    return detail::invalid_einsum{};
+  } else {
+    using text = detail::subscript_type<detail::named_chars<Subscript>>;
+    return detail::gradients<text, Option>(g, ops...);
   }
 }
 #endif

@@ -31,6 +31,20 @@ path_info einsum_path(boost::hana::string<Text...>, const Ops&... ops) {
   return detail::einsum_path<detail::subscript_text<Text...>, Option>(ops...);
 }
 
+/// gradient with the subscript as a Boost.Hana string, K first:
+/// `gradient<0>(BOOST_HANA_STRING("ij,jk->ik"), g, a, b)`.
+template <int K, class Option = default_options, char... Text, class G, class... Ops>
+decltype(auto) gradient(boost::hana::string<Text...>, const G& g, const Ops&... ops) {
+  return detail::gradient<detail::subscript_text<Text...>, K, Option>(g, ops...);
+}
+
+/// gradients with the subscript as a Boost.Hana string:
+/// `gradients(BOOST_HANA_STRING("ij,jk->ik"), g, a, b)`.
+template <class Option = default_options, char... Text, class G, class... Ops>
+auto gradients(boost::hana::string<Text...>, const G& g, const Ops&... ops) {
+  return detail::gradients<detail::subscript_text<Text...>, Option>(g, ops...);
+}
+
 } // namespace eigen_einsum
 
 #endif // EIGEN_EINSUM_HANA_HPP

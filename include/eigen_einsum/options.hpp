@@ -18,6 +18,11 @@ struct memory_limit {};
 /// Without it a label has one extent in every operand, as Eigen's own ops check.
 struct numpy_broadcasting {};
 
+/// The operands whose gradients `gradients` computes, by position: `gradients<"ij,jk,kl->il",
+/// wrt<0, 2>>(g, a, b, c)` returns the gradients of a and c only (by default, every operand's).
+template <int... Operands>
+struct wrt {};
+
 /// Several options at once: `options<numpy_broadcasting, memory_limit<1 << 20>>`.
 template <class... Options>
 struct options {};

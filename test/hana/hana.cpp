@@ -7,6 +7,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <tuple>
 #include <type_traits>
 
 namespace {
@@ -43,4 +44,17 @@ TEST_CASE("hana: options and einsum_path", "[hana]") {
                 naive_einsum<double>("ij,jk,kl->il", {to_dyn(a), to_dyn(b), to_dyn(c)}));
   const auto info = eigen_einsum::einsum_path(BOOST_HANA_STRING("ij,jk,kl->il"), a, b, c);
   REQUIRE(info.subscript == "ij,jk,kl->il");
+}
+
+TEST_CASE("hana: gradient and gradients give the named spelling's results", "[hana]") {
+  const auto a = random_tensor<double, 2>({3, 4}, 6);
+  const auto b = random_tensor<double, 2>({4, 5}, 7);
+  const auto g = random_tensor<double, 2>({3, 5}, 8);
+  const auto inline_string = eigen_einsum::gradient<1>(BOOST_HANA_STRING("ij,jk->ik"), g, a, b);
+  const auto named = eigen_einsum::gradient<matmul, 1>(g, a, b);
+  STATIC_REQUIRE(std::is_same_v<decltype(inline_string), decltype(named)>);
+  const Eigen::Tensor<double, 2> want = named;
+  require_equal(inline_string, to_dyn(want));
+  const auto all = eigen_einsum::gradients(BOOST_HANA_STRING("ij,jk->ik"), g, a, b);
+  require_equal(std::get<1>(all), to_dyn(want));
 }

@@ -74,11 +74,15 @@ struct compiled {
   static constexpr validation check =
       option::explicit_path ? validate(parsed, facts, option::path) : validate(parsed, facts);
   static constexpr bool ok = check.kind == error_kind::none;
-  /// The subscript with each '...' replaced by labels; what every later stage works on.
-  static constexpr subscript expanded =
+  /// The subscript with each '...' replaced by labels, its output labels as written.
+  static constexpr subscript written =
       !ok                          ? parsed
       : option::numpy_broadcasting ? with_numpy_broadcasting(expand_ellipsis(parsed, facts.rank))
                                    : expand_ellipsis(parsed, facts.rank);
+  /// `written` with each output label once: what every later stage works on.
+  static constexpr subscript expanded = with_distinct_output(written);
+  /// Whether an output label repeats (`i->ii`): the plan's result is then embedded on a diagonal.
+  static constexpr bool embeds = written.output.size != expanded.output.size;
   static constexpr int num_operands = static_cast<int>(sizeof...(Ops));
   static constexpr int max_nodes = 2 * num_operands - 1;
   static constexpr label_sets sets = sets_of(expanded);

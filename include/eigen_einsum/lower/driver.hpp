@@ -4,6 +4,7 @@
 #define EIGEN_EINSUM_LOWER_DRIVER_HPP
 
 #include "../ops/alias_guard.hpp"
+#include "../ops/diagonal_embedding.hpp"
 #include "../plan/extents.hpp"
 #include "../plan/report.hpp"
 #include "compiled.hpp"
@@ -34,6 +35,37 @@ operand_t<X> by_value(X&& x) {
 template <class X>
 inline constexpr bool owns_memory = is_resizable_tensor<X>::value || static_extents<X>::known;
 
+/// `x` embedded on the diagonals of the call C's output subscript as written (`i->ii`).
+template <class C, class X, std::size_t... O>
+auto embed_output(const X& x, std::index_sequence<O...>) {
+  return embed_diagonal<C::expanded.output.find(C::written.output.labels[O])...>(x);
+}
+
+/// The lazy, unguarded result of the call C (a compiled<> without errors) for extents `extent`:
+/// the plan's result, embedded on the output's diagonals where an output label repeats. For an
+/// identity subscript the operand itself, by reference.
+template <class C, class... Ops>
+decltype(auto) lower_call(const label_extents& extent, const Ops&... ops) {
+  constexpr const node& root = C::template candidate<0>::value.root();
+  constexpr auto written_axes = std::make_index_sequence<std::size_t(C::written.output.size)>{};
+  if constexpr (root.kind == node_kind::operand && root.num_steps == 0) {
+    const auto& x = std::get<0>(std::forward_as_tuple(ops...));
+    if constexpr (C::embeds) {
+      return embed_output<C>(x, written_axes); // `i->ii`: i read in place
+    } else {
+      return x;
+    }
+  } else {
+    auto r = lower_alternatives<C>(std::forward_as_tuple(ops...), extent,
+                                   std::make_index_sequence<std::size_t(C::num_alternatives)>{});
+    if constexpr (C::embeds) {
+      return embed_output<C>(r, written_axes); // nests r by value
+    } else {
+      return r;
+    }
+  }
+}
+
 // Always inlined: out of line, GCC returns the guarded expression through memory (5 ns a call).
 template <class Text, class Option, class... Ops>
 EIGEN_ALWAYS_INLINE decltype(auto) einsum(Ops&&... ops) {
@@ -44,7 +76,7 @@ EIGEN_ALWAYS_INLINE decltype(auto) einsum(Ops&&... ops) {
   } else {
     const label_extents extent = check_extents(c::expanded, Text::value, extents_of(ops)...);
     constexpr const node& root = c::template candidate<0>::value.root();
-    constexpr bool identity = root.kind == node_kind::operand && root.num_steps == 0;
+    constexpr bool identity = root.kind == node_kind::operand && root.num_steps == 0 && !c::embeds;
     if constexpr (identity &&
                   ((std::is_rvalue_reference_v<Ops&&> && owns_memory<operand_t<Ops>>)&&...)) {
       return by_value(std::forward<Ops>(ops)...); // a temporary Tensor: nothing else reads it
@@ -53,10 +85,8 @@ EIGEN_ALWAYS_INLINE decltype(auto) einsum(Ops&&... ops) {
       const auto& x = std::get<0>(std::forward_as_tuple(ops...));
       return guard_aliasing(x, output_dimensions<c>(extent), read_regions_of(ops...));
     } else {
-      return guard_aliasing(
-          lower_alternatives<c>(std::forward_as_tuple(ops...), extent,
-                                std::make_index_sequence<std::size_t(c::num_alternatives)>{}),
-          output_dimensions<c>(extent), read_regions_of(ops...));
+      return guard_aliasing(lower_call<c>(extent, ops...), result_dimensions<c>(extent),
+                            read_regions_of(ops...));
     }
   }
 }

@@ -103,6 +103,17 @@ Eigen::DSizes<Index, C::expanded.output.size> output_dimensions(const label_exte
   return dimensions;
 }
 
+/// The extents of the result of the call C as written, a repeated output label included.
+template <class C>
+Eigen::DSizes<Index, C::written.output.size> result_dimensions(const label_extents& extent) {
+  constexpr const label_list& out = C::written.output;
+  Eigen::DSizes<Index, out.size> dimensions;
+  for (int i = 0; i < out.size; ++i) {
+    dimensions[i] = extent[out.labels[i]];
+  }
+  return dimensions;
+}
+
 /// The einsum expression: the one plan, or a TensorChoiceOp over the alternatives, guarding
 /// against zero extents where the plan's Eigen ops would fail on them.
 template <class C, class Tuple, std::size_t... K>

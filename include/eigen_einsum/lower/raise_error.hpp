@@ -26,8 +26,6 @@ constexpr void raise_parse_error() {
     (void)sizeof(too_many_operand_subscripts<where>);
   } else if constexpr (P.kind == parse_error_kind::too_many_labels) {
     (void)sizeof(too_many_labels<operand<P.operand>, where>);
-  } else if constexpr (P.kind == parse_error_kind::output_label_repeated) {
-    (void)sizeof(output_label_repeated<label<P.label>>);
   }
 }
 

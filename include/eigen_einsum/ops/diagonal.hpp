@@ -68,116 +68,48 @@ diagonal(const Eigen::TensorBase<Xpr, Eigen::ReadOnlyAccessors>& xpr) {
 namespace Eigen {
 
 template <class OutputAxes, class ArgType, class Device>
-struct TensorEvaluator<const eigen_einsum::detail::TensorDiagonalOp<OutputAxes, ArgType>, Device> {
+struct TensorEvaluator<const eigen_einsum::detail::TensorDiagonalOp<OutputAxes, ArgType>, Device>
+    : eigen_einsum::detail::coordinate_evaluator<
+          TensorEvaluator<const eigen_einsum::detail::TensorDiagonalOp<OutputAxes, ArgType>,
+                          Device>,
+          ArgType, Device, eigen_einsum::detail::diagonal_output_rank(OutputAxes{})> {
   using XprType = eigen_einsum::detail::TensorDiagonalOp<OutputAxes, ArgType>;
-  using Index = typename XprType::Index;
-  static const int NumInputDims =
-      internal::array_size<typename TensorEvaluator<ArgType, Device>::Dimensions>::value;
-  static const int NumDims = internal::traits<XprType>::NumDimensions;
-  using Dimensions = DSizes<Index, NumDims>;
-  using Scalar = typename XprType::Scalar;
-  using CoeffReturnType = typename XprType::CoeffReturnType;
-  using PacketReturnType = typename PacketType<CoeffReturnType, Device>::type;
-  static const int PacketSize = PacketType<CoeffReturnType, Device>::size;
-  using Storage = StorageMemory<CoeffReturnType, Device>;
-  using EvaluatorPointerType = typename Storage::Type;
+  using Base = eigen_einsum::detail::coordinate_evaluator<TensorEvaluator, ArgType, Device,
+                                                          internal::traits<XprType>::NumDimensions>;
+  using typename Base::CoeffReturnType;
+  using typename Base::Dimensions;
+  using typename Base::Index;
 
-  enum {
-    IsAligned = false,
-    PacketAccess = TensorEvaluator<ArgType, Device>::PacketAccess,
-    BlockAccess = false,
-    PreferBlockAccess = false,
-    Layout = TensorEvaluator<ArgType, Device>::Layout,
-    CoordAccess = false,
-    RawAccess = false
-  };
-
-  using TensorBlock = internal::TensorBlockNotImplemented;
-
-  TensorEvaluator(const XprType& op, const Device& device) : m_impl(op.expression(), device) {
-    const auto& input_dims = m_impl.dimensions();
-    Index input_strides[NumInputDims > 0 ? NumInputDims : 1];
-    const bool col_major = static_cast<int>(Layout) == static_cast<int>(ColMajor);
-    Index stride = 1;
-    for (int k = 0; k < NumInputDims; ++k) {
-      const int i = col_major ? k : NumInputDims - 1 - k;
-      input_strides[i] = stride;
-      stride *= input_dims[i];
-    }
-    for (int o = 0; o < NumDims; ++o) {
-      m_dimensions[o] = 0;
+  TensorEvaluator(const XprType& op, const Device& device) : Base(op.expression(), device) {
+    const auto& input_dims = this->m_impl.dimensions();
+    const auto input_strides = Base::strides_of(input_dims);
+    Dimensions dims;
+    for (int o = 0; o < Base::NumDims; ++o) {
+      dims[o] = 0;
       m_diagonal_strides[o] = 0;
     }
-    set_axes(input_dims, input_strides, OutputAxes{});
-    stride = 1;
-    for (int k = 0; k < NumDims; ++k) {
-      const int o = col_major ? k : NumDims - 1 - k;
-      m_output_strides[o] = stride;
-      m_fast_output_strides[o] = internal::TensorIntDivisor<Index>(stride > 0 ? stride : 1);
-      stride *= m_dimensions[o];
+    set_axes(input_dims, input_strides, dims, OutputAxes{});
+    this->set_dimensions(dims);
+  }
+
+  /// Output coordinate o steps through every input axis it gathers at once.
+  CoeffReturnType coeff_at(const Index* at) const {
+    Index input = 0;
+    for (int o = 0; o < Base::NumDims; ++o) {
+      input += at[o] * m_diagonal_strides[o];
     }
+    return this->m_impl.coeff(input);
   }
-
-  const Dimensions& dimensions() const { return m_dimensions; }
-
-  bool evalSubExprsIfNeeded(EvaluatorPointerType) {
-    m_impl.evalSubExprsIfNeeded(nullptr);
-    return true;
-  }
-  void cleanup() { m_impl.cleanup(); }
-
-  CoeffReturnType coeff(Index index) const { return m_impl.coeff(input_index(index)); }
-
-  template <int LoadMode>
-  PacketReturnType packet(Index index) const {
-    EIGEN_ALIGN_MAX std::remove_const_t<CoeffReturnType> values[PacketSize];
-    for (int k = 0; k < PacketSize; ++k) {
-      values[k] = coeff(index + k);
-    }
-    return internal::pload<PacketReturnType>(values);
-  }
-
-  TensorOpCost costPerCoeff(bool vectorized) const {
-    // Per output axis: one division and a multiply-add to find the input coefficient.
-    const double index_cost =
-        NumDims * (TensorOpCost::DivCost<Index>() + 2 * TensorOpCost::MulCost<Index>() +
-                   TensorOpCost::AddCost<Index>());
-    return m_impl.costPerCoeff(vectorized) + TensorOpCost(0, 0, index_cost, false, PacketSize);
-  }
-
-  EvaluatorPointerType data() const { return nullptr; }
 
 private:
-  template <class Dims, int... A>
-  void set_axes(const Dims& input_dims, const Index* input_strides,
+  template <class Dims, class Strides, int... A>
+  void set_axes(const Dims& input_dims, const Strides& input_strides, Dimensions& dims,
                 std::integer_sequence<int, A...>) {
     int i = 0;
-    ((m_dimensions[A] = input_dims[i], m_diagonal_strides[A] += input_strides[i], ++i), ...);
+    ((dims[A] = input_dims[i], m_diagonal_strides[A] += input_strides[i], ++i), ...);
   }
 
-  Index input_index(Index index) const {
-    Index input = 0;
-    if (static_cast<int>(Layout) == static_cast<int>(ColMajor)) {
-      for (int o = NumDims - 1; o > 0; --o) {
-        const Index q = index / m_fast_output_strides[o];
-        input += q * m_diagonal_strides[o];
-        index -= q * m_output_strides[o];
-      }
-      return input + index * m_diagonal_strides[0];
-    }
-    for (int o = 0; o < NumDims - 1; ++o) {
-      const Index q = index / m_fast_output_strides[o];
-      input += q * m_diagonal_strides[o];
-      index -= q * m_output_strides[o];
-    }
-    return input + index * m_diagonal_strides[NumDims - 1];
-  }
-
-  TensorEvaluator<ArgType, Device> m_impl;
-  Dimensions m_dimensions;
-  array<Index, NumDims> m_diagonal_strides;
-  array<Index, NumDims> m_output_strides;
-  array<internal::TensorIntDivisor<Index>, NumDims> m_fast_output_strides;
+  array<Index, Base::NumDims> m_diagonal_strides;
 };
 
 } // namespace Eigen

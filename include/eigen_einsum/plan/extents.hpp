@@ -117,6 +117,25 @@ inline label_extents check_extent_arrays(const subscript& s, const char* text,
   return extent;
 }
 
+/// Checks that the gradient g has the extents `expected` of the output subscript of `s` (as
+/// written); else reports the shape_error naming the axis, its output label and both extents.
+inline void check_gradient_extents(const subscript& s, const char* text,
+                                   const std::ptrdiff_t* const* dims,
+                                   const std::ptrdiff_t* expected, const std::ptrdiff_t* got) {
+  for (int i = 0; i < s.output.size; ++i) {
+    if (expected[i] != got[i]) {
+      const char label = s.output.labels[i];
+      const std::string which = s.ellipsis_labels.contains(label)
+                                    ? std::string("under '...'")
+                                    : "output label '" + std::string(1, label) + "'";
+      report_shape_error("einsum: the gradient g has extent " + std::to_string(got[i]) +
+                         " on axis " + std::to_string(i) + " (" + which +
+                         ") but the output has extent " + std::to_string(expected[i]) + "," +
+                         call_text(s, text, dims));
+    }
+  }
+}
+
 /// check_extent_arrays over the operands' extent arrays (std::array of Eigen::Index).
 template <class... Dims>
 label_extents check_extents(const subscript& s, const char* text, const Dims&... dims) {

@@ -11,12 +11,11 @@ namespace eigen_einsum::detail {
 /// What is wrong with a subscript's text, if anything.
 enum class parse_error_kind {
   none,
-  invalid_character,    // a character that is no label, ',', '->', '...' or space
-  malformed_arrow,      // '-' without '>', '>' without '-', or a second '->'
-  malformed_ellipsis,   // '.' not part of '...', or two ellipses in one operand subscript
-  too_many_operands,    // more than max_operands operand subscripts
-  too_many_labels,      // an operand or output subscript longer than max_labels
-  output_label_repeated // a label twice in the output subscript
+  invalid_character,  // a character that is no label, ',', '->', '...' or space
+  malformed_arrow,    // '-' without '>', '>' without '-', or a second '->'
+  malformed_ellipsis, // '.' not part of '...', or two ellipses in one operand subscript
+  too_many_operands,  // more than max_operands operand subscripts
+  too_many_labels     // an operand or output subscript longer than max_labels
 };
 
 struct parse_error {
@@ -59,10 +58,30 @@ constexpr label_list implicit_output(const subscript& s, bool any_ellipsis) {
   return output;
 }
 
+/// The subscript with each output label once, at its first place: what the planner plans. A
+/// repeated output label (`i->ii`) is then a diagonal embedding of that result.
+constexpr subscript with_distinct_output(subscript s) {
+  label_list distinct{};
+  distinct.ellipsis = s.output.ellipsis;
+  for (int i = 0; i < s.output.size; ++i) {
+    if (s.output.find(s.output.labels[i]) == i) {
+      distinct.push_back(s.output.labels[i]);
+    }
+  }
+  s.output = distinct;
+  return s;
+}
+
 /// Parses `text[0..n)` with numpy's rules. Implicit mode (no '->'): the output is the labels that
 /// appear exactly once, in ASCII order (uppercase first), after an ellipsis if any operand has one.
 constexpr subscript parse(const char* text, std::size_t n) {
   subscript s{};
+  // Each operand subscript set one by one: GCC 12 evaluates `subscript{}`'s array of label_lists
+  // as one shared range that a constant evaluation writing into it can corrupt for the next one
+  // (a parse of "J...S,S...J,SS...J" failed after one of ",,j->j").
+  for (label_list& t : s.operands) {
+    t = label_list{};
+  }
   auto fail = [&](parse_error_kind kind, char label, int operand, std::size_t column) {
     s.error = parse_error{kind, label, operand, static_cast<int>(column)};
     return s;
@@ -112,12 +131,7 @@ constexpr subscript parse(const char* text, std::size_t n) {
     }
   }
   if (s.explicit_output) {
-    for (int i = 0; i < s.output.size; ++i) {
-      if (s.output.find(s.output.labels[i]) != i) {
-        return fail(parse_error_kind::output_label_repeated, s.output.labels[i], -1, 0);
-      }
-    }
-    return s;
+    return s; // a repeated output label is a diagonal embedding (our extension; numpy rejects it)
   }
   s.output = implicit_output(s, any_ellipsis);
   return s;
