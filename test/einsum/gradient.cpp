@@ -170,6 +170,10 @@ TEMPLATE_TEST_CASE("gradient: every kind of label matches the unit-tensor refere
     CHECK_GRADIENT("ij,jk->i", 0, a, b);
     CHECK_GRADIENT("ij,jk->i", 1, a, b);
     CHECK_GRADIENT("ij,k->jk", 0, a, w);
+    // One lonely label alone: Eigen broadcasts a one-coefficient rank-1 tensor wrongly.
+    CHECK_GRADIENT("i->", 0, v);
+    CHECK_GRADIENT(",i->", 1, s, v);
+    CHECK_GRADIENT("i,j->", 0, v, w);
   }
   SECTION("diagonal labels: back onto the diagonal") {
     CHECK_GRADIENT("ii->", 0, sq);

@@ -65,6 +65,23 @@ decltype(auto) embed_if(const X& x) {
   }
 }
 
+/// `x` reshaped to `from`, broadcast `repeat` times, of extents `to`: through one more axis of
+/// extent 1, since Eigen 3.4 broadcasts a rank-1 tensor of one coefficient wrongly under
+/// TensorEvalToOp (and a reshaped rank-0 one under any assignment): the coefficient, then zeros.
+template <class X, std::size_t U>
+auto broadcast_up(const X& x, const Eigen::DSizes<Index, int(U)>& from,
+                  const Eigen::array<Index, U>& repeat, const Eigen::DSizes<Index, int(U)>& to) {
+  Eigen::DSizes<Index, int(U) + 1> from_up;
+  Eigen::array<Index, U + 1> repeat_up;
+  for (std::size_t u = 0; u < U; ++u) {
+    from_up[u] = from[u];
+    repeat_up[u] = repeat[u];
+  }
+  from_up[U] = 1;
+  repeat_up[U] = 1;
+  return x.reshape(from_up).broadcast(repeat_up).reshape(to);
+}
+
 /// `h` (one axis per distinct non-lonely label of operand K) with operand K's shape: broadcast
 /// over the lonely labels, summed to extent 1 where operand K broadcasts, on the diagonals where
 /// a label of operand K repeats. `have` is h's extent of each distinct label (1 for a lonely
@@ -85,9 +102,15 @@ decltype(auto) fit_to_operand(const H& h, const std::array<Index, U>& have,
     for (int u = 0; u < int(U); ++u) {
       repeat[u] = from[u] == to[u] ? 1 : to[u];
     }
-    auto spread = h.reshape(from).broadcast(repeat);
+    // Eigen's broadcast asserts on a zero extent: then the result is zeros (choice -1), and no
+    // alternative is built.
+    bool empty = false;
+    for (int u = 0; u < int(U); ++u) {
+      empty = empty || from[u] == 0 || to[u] == 0;
+    }
+    auto spread = broadcast_up(h, from, repeat, to);
     if constexpr (!may_broadcast) {
-      return spread;
+      return choose(empty ? -1 : 0, to, spread);
     } else {
       // Where operand K has extent 1 and h more, sum: split each axis into (kept, summed).
       Eigen::DSizes<Index, 2 * U> split;
@@ -102,8 +125,13 @@ decltype(auto) fit_to_operand(const H& h, const std::array<Index, U>& have,
         summed_axes[u] = 2 * u + 1;
         again[u] = split[2 * u] == to[u] ? 1 : to[u];
       }
-      return choose(sums ? 1 : 0, to, spread,
-                    h.reshape(from).reshape(split).sum(summed_axes).broadcast(again));
+      Eigen::DSizes<Index, U> kept;
+      for (int u = 0; u < int(U); ++u) {
+        kept[u] = split[2 * u];
+      }
+      const int choice = empty ? -1 : sums ? 1 : 0;
+      return choose(choice, to, spread,
+                    broadcast_up(h.reshape(split).sum(summed_axes), kept, again, to));
     }
   }
 }
@@ -182,29 +210,40 @@ auto guarded_gradient(const G& g, const Tuple& ops, std::index_sequence<J...> re
                         read_regions_of(g, std::get<J>(ops)...));
 }
 
-/// Whether g suits the call C (a compiled<>): instantiates the one diagnostic of the first
-/// mistake (in the subscript and operands, then in K and g), and says false, else true.
+/// The first mistake in a gradient of the call C (a compiled<>) for operand K and g: 0 none, 1 in
+/// the subscript or operands, 2 K, 3 g's rank, 4 g's scalar type, 5 g's layout.
 template <class C, int K, class G, class First>
-constexpr bool gradient_call_ok() {
-  using namespace eigen_einsum::diagnostics;
+constexpr int gradient_mistake() {
   if constexpr (!C::ok) {
-    raise_error<C::check, C::parsed>();
-    return false;
+    return 1;
   } else if constexpr (K < 0 || K >= C::num_operands) {
-    (void)sizeof(gradient_operand_out_of_range<operand<K>, operands_given<C::num_operands>>);
-    return false;
+    return 2;
   } else if constexpr (rank_of<G> != C::written.output.size) {
+    return 3;
+  } else if constexpr (!std::is_same_v<scalar_of<G>, scalar_of<First>>) {
+    return 4;
+  } else {
+    return layout_of<G> != layout_of<First> ? 5 : 0;
+  }
+}
+
+/// Instantiates the one diagnostic of gradient_mistake's mistake. Not constexpr: clang does not
+/// evaluate a call that instantiates a failing static_assert as a constant.
+template <class C, int K, class G, class First>
+void raise_gradient_error() {
+  using namespace eigen_einsum::diagnostics;
+  constexpr int mistake = gradient_mistake<C, K, G, First>();
+  if constexpr (mistake == 1) {
+    raise_error<C::check, C::parsed>();
+  } else if constexpr (mistake == 2) {
+    (void)sizeof(gradient_operand_out_of_range<operand<K>, operands_given<C::num_operands>>);
+  } else if constexpr (mistake == 3) {
     (void)sizeof(gradient_rank_differs<labels_in_output_subscript<C::written.output.size>,
                                        gradient_rank<rank_of<G>>>);
-    return false;
-  } else if constexpr (!std::is_same_v<scalar_of<G>, scalar_of<First>>) {
+  } else if constexpr (mistake == 4) {
     (void)sizeof(gradient_scalar_type_differs<scalar_of<G>, scalar_of<First>>);
-    return false;
-  } else if constexpr (layout_of<G> != layout_of<First>) {
+  } else if constexpr (mistake == 5) {
     (void)sizeof(gradient_layout_differs<gradient_layout<layout_of<G>>>);
-    return false;
-  } else {
-    return true;
   }
 }
 
@@ -214,7 +253,8 @@ template <class Text, int K, class Option, class G, class... Ops>
 decltype(auto) gradient(const G& g, const Ops&... ops) {
   using c = compiled<Text, Option, operand_t<Ops>...>;
   using first = std::tuple_element_t<0, std::tuple<Ops..., G>>;
-  if constexpr (!gradient_call_ok<c, K, G, first>()) {
+  if constexpr (gradient_mistake<c, K, G, first>() != 0) {
+    raise_gradient_error<c, K, G, first>();
     return invalid_einsum{};
   } else {
     const label_extents extent = check_extents(c::expanded, Text::value, extents_of(ops)...);
@@ -259,8 +299,8 @@ struct step_text {
 /// `output->root` for C: the root's gradient from g (g's diagonal where an output label repeats).
 template <class C>
 struct root_text {
-  static constexpr subscript_chars value = text_of(
-      C::written.output, nullptr, tree_of_call<C>::value.labels[tree_of_call<C>::value.root()]);
+  static constexpr subscript_chars value =
+      text_of(C::written.output, tree_of_call<C>::value.labels[tree_of_call<C>::value.root()]);
   using type = subscript_type<chars_of<value>>;
 };
 
@@ -496,7 +536,9 @@ auto gradients(const G& g, const Ops&... ops) {
       std::index_sequence_for<Ops...>{}));
   // wrt's first position that is no operand's raises gradient's error for a K out of range.
   constexpr int invalid = invalid_request<Option>(int(sizeof...(Ops)));
-  if constexpr (!gradient_call_ok < c, invalid == -1 ? 0 : invalid, G, first > ()) {
+  constexpr int k = invalid == -1 ? 0 : invalid;
+  if constexpr (gradient_mistake<c, k, G, first>() != 0) {
+    raise_gradient_error<c, k, G, first>();
     return results_t{};
   } else {
     const label_extents extent = check_extents(c::expanded, Text::value, extents_of(ops)...);

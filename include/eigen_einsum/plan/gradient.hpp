@@ -77,14 +77,23 @@ struct subscript_chars {
   }
 };
 
-/// `a->out` or `a,b->out` as text.
-constexpr subscript_chars text_of(const label_list& a, const label_list* b, const label_list& out) {
+/// `a->out` as text.
+constexpr subscript_chars text_of(const label_list& a, const label_list& out) {
   subscript_chars c{};
   c.append(a);
-  if (b != nullptr) {
-    c.text[c.size++] = ',';
-    c.append(*b);
-  }
+  c.text[c.size++] = '-';
+  c.text[c.size++] = '>';
+  c.append(out);
+  return c;
+}
+
+/// `a,b->out` as text. No pointer for an absent b: GCC 12's sanitizers make comparing the address
+/// of a static member's element with null non-constant.
+constexpr subscript_chars text_of(const label_list& a, const label_list& b, const label_list& out) {
+  subscript_chars c{};
+  c.append(a);
+  c.text[c.size++] = ',';
+  c.append(b);
   c.text[c.size++] = '-';
   c.text[c.size++] = '>';
   c.append(out);
@@ -105,15 +114,15 @@ struct gradient_tree {
   constexpr int root() const { return num_operands + num_steps - 1; }
   /// Step s as the subscript `lhs,rhs->result`.
   constexpr subscript_chars step_text(int s) const {
-    return text_of(labels[lhs[s]], &labels[rhs[s]], labels[num_operands + s]);
+    return text_of(labels[lhs[s]], labels[rhs[s]], labels[num_operands + s]);
   }
 };
 
 /// The tree of `s` (validated, '...' expanded, output as written) along `path`. `order[s]`, when
-/// given and holding step s's labels, is the order step s writes them in (the forward plan's
-/// layout, which its GEMMs read in place); else they come in order of first appearance.
+/// it holds step s's labels, is the order step s writes them in (the forward plan's layout, which
+/// its GEMMs read in place); else (empty) they come in order of first appearance.
 constexpr gradient_tree tree_of(const subscript& s, const contraction_path& path,
-                                const label_list* order = nullptr) {
+                                const label_list (&order)[max_operands]) {
   gradient_tree t{};
   for (label_list& l : t.labels) {
     l = label_list{}; // one by one: see parse() on GCC 12's shared array initialiser
@@ -140,8 +149,7 @@ constexpr gradient_tree tree_of(const subscript& s, const contraction_path& path
       }
     }
     const int node = s.num_operands + st;
-    const bool planned =
-        order != nullptr && order[st].size == out.size && set_of(order[st]) == set_of(out);
+    const bool planned = order[st].size == out.size && set_of(order[st]) == set_of(out);
     t.labels[node] = planned ? order[st] : out;
     t.lhs[st] = a;
     t.rhs[st] = b;
