@@ -86,8 +86,12 @@ void run_attention(benchmark::State& state) {
     benchmark::ClobberMemory();
   }
 }
-float* out_q(attention& x) { return x.dq.data(); }
-float* out_k(attention& x) { return x.dk.data(); }
+float* out_q(attention& x) {
+  return x.dq.data();
+}
+float* out_k(attention& x) {
+  return x.dk.data();
+}
 
 // ---- all gradients at once against the forward pass and against separate gradients ---------
 
@@ -138,8 +142,8 @@ struct sandwich {
   dtensor<3> da;
   explicit sandwich(Index n)
       : l(filled(dtensor<2>(n, n), 1)), r(filled(dtensor<2>(n, n), 2)),
-        a(filled(dtensor<3>(n, phys, n), 3)), g(filled(dtensor<3>(n, phys, n), 4)),
-        out(n, phys, n), dl(n, n), dr(n, n), da(n, phys, n) {}
+        a(filled(dtensor<3>(n, phys, n), 3)), g(filled(dtensor<3>(n, phys, n), 4)), out(n, phys, n),
+        dl(n, n), dr(n, n), da(n, phys, n) {}
 
   void forward() { out = eigen_einsum::einsum<"ab,bsc,cd->asd">(l, a, r); }
   void all() { std::tie(dl, da, dr) = eigen_einsum::gradients<"ab,bsc,cd->asd">(g, l, a, r); }
