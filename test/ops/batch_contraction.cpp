@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 namespace {
 
@@ -148,6 +149,52 @@ TEMPLATE_TEST_CASE("batch_contraction: blocked GEMM slices in every orientation,
   // One free extent of 1: Eigen's matrix-vector product.
   check<bij_bjk_bik, TestType, Eigen::ColMajor>(A{3, 1, 30}, A{3, 30, 17});
   check<bij_bjk_bik, TestType, Eigen::RowMajor>(A{3, 13, 30}, A{3, 30, 1});
+}
+
+/// gemm_range<Scalar, XTrans, YTrans> over two slices against Eigen's matrix product, for m x n x
+/// k: a RowMajor Y goes through pack_row_major_rhs for real scalars.
+template <class Scalar, bool XTrans, bool YTrans>
+void check_gemm_range(Index m, Index n, Index k) {
+  using matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;
+  constexpr Index batches = 2;
+  // Slice b of x holds op(X_b) transposed where XTrans: ColMajor k x m is RowMajor m x k.
+  std::vector<matrix> xs, ys;
+  std::vector<Scalar> x, y, c(std::size_t(batches * m * n), Scalar(-1));
+  for (Index b = 0; b < batches; ++b) {
+    xs.push_back(matrix::Random(m, k));
+    ys.push_back(matrix::Random(k, n));
+    const matrix xb = XTrans ? matrix(xs.back().transpose()) : xs.back();
+    const matrix yb = YTrans ? matrix(ys.back().transpose()) : ys.back();
+    x.insert(x.end(), xb.data(), xb.data() + xb.size());
+    y.insert(y.end(), yb.data(), yb.data() + yb.size());
+  }
+  eigen_einsum::detail::gemm_range<Scalar, XTrans, YTrans>(x.data(), y.data(), c.data(), m, n, k, 0,
+                                                           batches);
+  for (Index b = 0; b < batches; ++b) {
+    INFO("m " << m << " n " << n << " k " << k << " XTrans " << XTrans << " YTrans " << YTrans
+              << " slice " << b);
+    const matrix want = xs[std::size_t(b)] * ys[std::size_t(b)];
+    const Eigen::Map<const matrix> got(c.data() + b * m * n, m, n);
+    REQUIRE((got - want).cwiseAbs().maxCoeff() <= Scalar(1e-4) * Scalar(k));
+  }
+}
+
+template <class Scalar>
+void check_gemm_orientations(Index m, Index n, Index k) {
+  check_gemm_range<Scalar, false, false>(m, n, k);
+  check_gemm_range<Scalar, true, false>(m, n, k);
+  check_gemm_range<Scalar, false, true>(m, n, k);
+  check_gemm_range<Scalar, true, true>(m, n, k);
+}
+
+TEMPLATE_TEST_CASE("batch_contraction: gemm_range's blocked GEMM against Eigen's product",
+                   "[batch_contraction]", float, double) {
+  // Columns and depth not multiples of the 4-column panels, and blocks of k, m and n.
+  check_gemm_orientations<TestType>(5, 13, 7);
+  check_gemm_orientations<TestType>(37, 301, 9);
+  check_gemm_orientations<TestType>(33, 70, 1301);
+  check_gemm_orientations<TestType>(700, 9, 30);
+  check_gemm_orientations<TestType>(19, 3001, 66);
 }
 
 TEST_CASE("batch_contraction: a batch of 1 and zero extents", "[batch_contraction]") {

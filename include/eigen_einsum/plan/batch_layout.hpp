@@ -91,7 +91,8 @@ struct batch_layout {
 inline constexpr int max_batch_layouts = 2 * 4 * 2;
 
 /// The spec's label ids in memory order, innermost first, and every layout that no other layout
-/// beats on every copy; the evaluator picks the cheapest for the run-time extents.
+/// beats on every copy and on reading x transposed; the evaluator picks the cheapest for the
+/// run-time extents (cost_of).
 struct batch_layouts {
   int lhs[batch_max_rank] = {};
   int rhs[batch_max_rank] = {};
@@ -145,22 +146,22 @@ constexpr void permutation_to(const int* own, const int* target, int rank, int* 
   }
 }
 
-/// Whether `a` copies nothing that `b` uses in place.
-constexpr bool copies_no_more_than(const batch_layout& a, const batch_layout& b) {
+/// Whether `a` copies nothing that `b` uses in place, and reads x transposed only if `b` does.
+constexpr bool costs_no_more_than(const batch_layout& a, const batch_layout& b) {
   return (a.lhs_direct() || !b.lhs_direct()) && (a.rhs_direct() || !b.rhs_direct()) &&
-         (a.out_direct || !b.out_direct);
+         (a.out_direct || !b.out_direct) && (!a.x_trans || b.x_trans);
 }
 
-/// Adds `p` unless a layout already there copies no more; drops those that `p` beats.
+/// Adds `p` unless a layout already there costs no more; drops those that `p` beats.
 constexpr void add_undominated(batch_layouts& ls, const batch_layout& p) {
   for (int i = 0; i < ls.count; ++i) {
-    if (copies_no_more_than(ls.layouts[i], p)) {
+    if (costs_no_more_than(ls.layouts[i], p)) {
       return;
     }
   }
   int kept = 0;
   for (int i = 0; i < ls.count; ++i) {
-    if (!copies_no_more_than(p, ls.layouts[i])) {
+    if (!costs_no_more_than(p, ls.layouts[i])) {
       ls.layouts[kept++] = ls.layouts[i];
     }
   }
@@ -268,14 +269,23 @@ constexpr Size copied_by(const batch_layout& p, Size lhs_size, Size rhs_size, Si
          (p.out_direct ? 0 : out_size);
 }
 
-/// The layout of `ls` that copies the fewest elements (the first of equals).
+/// What layout `p` costs, in copied elements: its copies, and an eighth of x's elements when x is
+/// read transposed (Eigen packs a row-major left matrix slowly: 32 x 32768 times 32768 x 32 takes
+/// 1.13x the time of the plain orientation, and an output copy of 32 x 32 is nothing beside it).
+template <class Size>
+constexpr Size cost_of(const batch_layout& p, Size lhs_size, Size rhs_size, Size out_size) {
+  const Size x_size = p.swap ? rhs_size : lhs_size;
+  return copied_by(p, lhs_size, rhs_size, out_size) + (p.x_trans ? x_size / 8 : Size(0));
+}
+
+/// The layout of `ls` that costs least (the first of equals).
 template <class Size>
 constexpr int cheapest_layout(const batch_layouts& ls, Size lhs_size, Size rhs_size,
                               Size out_size) {
   int best = 0;
   for (int i = 1; i < ls.count; ++i) {
-    if (copied_by(ls.layouts[i], lhs_size, rhs_size, out_size) <
-        copied_by(ls.layouts[best], lhs_size, rhs_size, out_size)) {
+    if (cost_of(ls.layouts[i], lhs_size, rhs_size, out_size) <
+        cost_of(ls.layouts[best], lhs_size, rhs_size, out_size)) {
       best = i;
     }
   }
