@@ -48,6 +48,10 @@ TEST_CASE("batch_layout: a transposed left matrix costs an eighth of its element
   constexpr batch_layout p = ls.layouts[cheapest_layout(ls, big, big, out)];
   STATIC_REQUIRE((p.lhs_direct() && p.rhs_direct() && !p.out_direct && !p.x_trans));
   STATIC_REQUIRE(cost_of(p, big, big, out) == out);
+  // A matrix-vector product packs nothing: ab,a->b reads x = ab transposed at no price.
+  constexpr batch_layouts gemv = layouts_of(spec_of("ab,a->b"), false, true, true);
+  STATIC_REQUIRE((gemv.layouts[0].x_trans && !gemv.layouts[0].packs_x_trans &&
+                  cost_of(gemv.layouts[0], big, 32L, 32768L) == 0));
   // With a large output the in-place layout wins despite its transposed x.
   constexpr batch_layout q = ls.layouts[cheapest_layout(ls, 64L, 64L, big)];
   STATIC_REQUIRE(q.out_direct);

@@ -75,7 +75,9 @@ struct batch_layout {
   bool swap = false; // x = rhs, y = lhs: computes C^T = B^T A^T
   bool x_direct = false, y_direct = false, out_direct = false;
   bool x_trans = false, y_trans = false; // an operand in place stored as the transposed matrix
-  int x_perm[batch_max_rank] = {};       // copy of x: axis t <- its own axis x_perm[t]
+  // x_trans with free labels on both sides: Eigen's GEMM (not its GEMV) packs that x slowly.
+  bool packs_x_trans = false;
+  int x_perm[batch_max_rank] = {}; // copy of x: axis t <- its own axis x_perm[t]
   int y_perm[batch_max_rank] = {};
   int out_perm[batch_max_labels] = {}; // output axis p <- scratch axis out_perm[p]
   // The GEMM's order of each group of labels, innermost first: scratch is [x free, y free, batch].
@@ -149,7 +151,7 @@ constexpr void permutation_to(const int* own, const int* target, int rank, int* 
 /// Whether `a` copies nothing that `b` uses in place, and reads x transposed only if `b` does.
 constexpr bool costs_no_more_than(const batch_layout& a, const batch_layout& b) {
   return (a.lhs_direct() || !b.lhs_direct()) && (a.rhs_direct() || !b.rhs_direct()) &&
-         (a.out_direct || !b.out_direct) && (!a.x_trans || b.x_trans);
+         (a.out_direct || !b.out_direct) && (!a.packs_x_trans || b.packs_x_trans);
 }
 
 /// Adds `p` unless a layout already there costs no more; drops those that `p` beats.
@@ -230,6 +232,7 @@ constexpr void add_layouts(batch_layouts& ls, const batch_contraction_spec& s, b
         select_ids(contracted_from == 0 ? r.x : r.y, contracted_from == 0 ? r.x_rank : r.y_rank, nb,
                    nb + nc, p.contracted);
         place_operands(p, r, ls, s);
+        p.packs_x_trans = p.x_trans && nxf > 0 && nyf > 0;
         add_undominated(ls, p);
       }
     }
@@ -269,13 +272,14 @@ constexpr Size copied_by(const batch_layout& p, Size lhs_size, Size rhs_size, Si
          (p.out_direct ? 0 : out_size);
 }
 
-/// What layout `p` costs, in copied elements: its copies, and an eighth of x's elements when x is
-/// read transposed (Eigen packs a row-major left matrix slowly: 32 x 32768 times 32768 x 32 takes
-/// 1.13x the time of the plain orientation, and an output copy of 32 x 32 is nothing beside it).
+/// What layout `p` costs, in copied elements: its copies, and an eighth of x's elements when a
+/// GEMM reads x transposed (Eigen packs a row-major left matrix slowly: 32 x 32768 times 32768 x 32
+/// takes 1.13x the time of the plain orientation, and an output copy of 32 x 32 is nothing beside
+/// it).
 template <class Size>
 constexpr Size cost_of(const batch_layout& p, Size lhs_size, Size rhs_size, Size out_size) {
   const Size x_size = p.swap ? rhs_size : lhs_size;
-  return copied_by(p, lhs_size, rhs_size, out_size) + (p.x_trans ? x_size / 8 : Size(0));
+  return copied_by(p, lhs_size, rhs_size, out_size) + (p.packs_x_trans ? x_size / 8 : Size(0));
 }
 
 /// The layout of `ls` that costs least (the first of equals).
