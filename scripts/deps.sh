@@ -2,11 +2,17 @@
 # Installs the Debian packages the build and tests need, if any is missing.
 #   deps.sh        everything scripts/test.sh needs
 #   deps.sh tour   only what the tour (scripts/tour.sh) needs
+#   deps.sh only PACKAGE...   only these (the generators' python3-torch, clang-format, ...)
 set -euo pipefail
 
-packages=(cmake ninja-build g++ libeigen3-dev)
-if [[ ${1:-} != tour ]]; then
-  packages+=(clang libboost-dev catch2 libbenchmark-dev python3-numpy libopenblas-dev)
+if [[ ${1:-} == only ]]; then
+  shift
+  packages=("$@")
+else
+  packages=(cmake ninja-build g++ libeigen3-dev)
+  if [[ ${1:-} != tour ]]; then
+    packages+=(clang libboost-dev catch2 libbenchmark-dev python3-numpy libopenblas-dev)
+  fi
 fi
 missing=()
 for package in "${packages[@]}"; do

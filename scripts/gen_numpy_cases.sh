@@ -9,19 +9,7 @@ set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
-missing=()
-/usr/bin/python3 -c 'import numpy' 2>/dev/null || missing+=(python3-numpy)
-command -v clang-format >/dev/null || missing+=(clang-format)
-if [[ ${#missing[@]} -gt 0 ]]; then
-  echo "gen_numpy_cases.sh: installing ${missing[*]}"
-  sudo=()
-  if [[ $(id -u) -ne 0 ]]; then
-    sudo=(sudo)
-  fi
-  "${sudo[@]}" apt-get update
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-    "${missing[@]}"
-fi
+"$root/scripts/deps.sh" only python3-numpy clang-format
 
 # As for bench/numpy_einsum.py: numpy runs without these OpenBLAS overrides.
 unset OPENBLAS_CORETYPE OPENBLAS_L2_SIZE
