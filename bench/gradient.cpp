@@ -5,6 +5,8 @@
 //   BM_gradients/<case>/<layout>  gradients<...>: every operand's gradient, one tree walk
 //   BM_forward/<case>/<layout>    einsum<...>: the forward pass alone
 //   BM_separate/<case>/<layout>   gradient<..., K> for every K, each from scratch
+//   BM_record/<case>/<layout>     record<...>: the forward pass, keeping its tree's intermediates
+//   BM_recorded/<case>/<layout>   .gradients(g) of a record: the backward walk alone
 // `bench_gradient --verify` prints the largest difference between the gradients of each case
 // (gradients<> against gradient<..., K>, and gradient<..., K> against the hand-written code).
 
@@ -16,6 +18,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -101,14 +104,23 @@ template <int Rank>
 using ntensor = Eigen::Tensor<float, Rank>;
 
 // The five-operand network of bench/network.cpp, all extents 32, float.
-struct network {
+struct network_operands {
   static constexpr Index n = 32;
   ntensor<2> ea = filled(ntensor<2>(n, n), 1), fb = filled(ntensor<2>(n, n), 2);
   ntensor<4> abcd = filled(ntensor<4>(n, n, n, n), 3);
   ntensor<2> gc = filled(ntensor<2>(n, n), 4), hd = filled(ntensor<2>(n, n), 5);
+};
+
+auto record_of(const network_operands& x) {
+  return eigen_einsum::record<"ea,fb,abcd,gc,hd->efgh">(x.ea, x.fb, x.abcd, x.gc, x.hd);
+}
+
+struct network : network_operands {
   ntensor<4> g = filled(ntensor<4>(n, n, n, n), 6), out{n, n, n, n};
   ntensor<2> d0{n, n}, d1{n, n}, d3{n, n}, d4{n, n};
   ntensor<4> d2{n, n, n, n};
+  std::unique_ptr<decltype(record_of(std::declval<const network_operands&>()))> kept{
+      new auto(record_of(*this))};
   explicit network(Index) {}
 
   void forward() { out = eigen_einsum::einsum<"ea,fb,abcd,gc,hd->efgh">(ea, fb, abcd, gc, hd); }
@@ -116,6 +128,8 @@ struct network {
     std::tie(d0, d1, d2, d3, d4) =
         eigen_einsum::gradients<"ea,fb,abcd,gc,hd->efgh">(g, ea, fb, abcd, gc, hd);
   }
+  void record() { benchmark::DoNotOptimize(record_of(*this).output().data()); }
+  void recorded() { std::tie(d0, d1, d2, d3, d4) = kept->gradients(g); }
   void separate() {
     d0 = eigen_einsum::gradient<"ea,fb,abcd,gc,hd->efgh", 0>(g, ea, fb, abcd, gc, hd);
     d1 = eigen_einsum::gradient<"ea,fb,abcd,gc,hd->efgh", 1>(g, ea, fb, abcd, gc, hd);
@@ -128,25 +142,40 @@ struct network {
     all();
     const auto all_d2 = d2;
     const auto all_d0 = d0;
+    recorded();
+    const double kept = std::max(max_diff(all_d2, d2), max_diff(all_d0, d0));
     separate();
-    return std::max(max_diff(all_d2, d2), max_diff(all_d0, d0));
+    return std::max({kept, max_diff(all_d2, d2), max_diff(all_d0, d0)});
   }
 };
 
 // A matrix-product-state step of bench/mps.cpp: a site tensor between two bond matrices, double.
-struct sandwich {
+struct sandwich_operands {
   static constexpr Index phys = 4;
   dtensor<2> l, r;
-  dtensor<3> a, g, out, dl_3;
+  dtensor<3> a;
+  explicit sandwich_operands(Index n)
+      : l(filled(dtensor<2>(n, n), 1)), r(filled(dtensor<2>(n, n), 2)),
+        a(filled(dtensor<3>(n, phys, n), 3)) {}
+};
+
+auto record_of(const sandwich_operands& x) {
+  return eigen_einsum::record<"ab,bsc,cd->asd">(x.l, x.a, x.r);
+}
+
+struct sandwich : sandwich_operands {
+  dtensor<3> g, out, dl_3;
   dtensor<2> dl, dr;
   dtensor<3> da;
+  std::unique_ptr<decltype(record_of(std::declval<const sandwich_operands&>()))> kept;
   explicit sandwich(Index n)
-      : l(filled(dtensor<2>(n, n), 1)), r(filled(dtensor<2>(n, n), 2)),
-        a(filled(dtensor<3>(n, phys, n), 3)), g(filled(dtensor<3>(n, phys, n), 4)), out(n, phys, n),
-        dl(n, n), dr(n, n), da(n, phys, n) {}
+      : sandwich_operands(n), g(filled(dtensor<3>(n, phys, n), 4)), out(n, phys, n), dl(n, n),
+        dr(n, n), da(n, phys, n), kept(new auto(record_of(*this))) {}
 
   void forward() { out = eigen_einsum::einsum<"ab,bsc,cd->asd">(l, a, r); }
   void all() { std::tie(dl, da, dr) = eigen_einsum::gradients<"ab,bsc,cd->asd">(g, l, a, r); }
+  void record() { benchmark::DoNotOptimize(record_of(*this).output().data()); }
+  void recorded() { std::tie(dl, da, dr) = kept->gradients(g); }
   void separate() {
     dl = eigen_einsum::gradient<"ab,bsc,cd->asd", 0>(g, l, a, r);
     da = eigen_einsum::gradient<"ab,bsc,cd->asd", 1>(g, l, a, r);
@@ -157,8 +186,10 @@ struct sandwich {
     all();
     const auto all_da = da;
     const auto all_dl = dl;
+    recorded();
+    const double kept = std::max(max_diff(all_da, da), max_diff(all_dl, dl));
     separate();
-    return std::max(max_diff(all_da, da), max_diff(all_dl, dl));
+    return std::max({kept, max_diff(all_da, da), max_diff(all_dl, dl)});
   }
 };
 
@@ -176,7 +207,8 @@ template <class Case>
 void add_tree_case(const std::string& name, Index size, bool verify) {
   if (verify) {
     Case x(size);
-    std::printf("%-32s gradients<> vs gradient<K>: max |diff| %.3g\n", name.c_str(), x.verify());
+    std::printf("%-32s gradients<> vs recorded, gradient<K>: max |diff| %.3g\n", name.c_str(),
+                x.verify());
     return;
   }
   const std::string suffix = "/" + name + "/ColMajor";
@@ -187,6 +219,12 @@ void add_tree_case(const std::string& name, Index size, bool verify) {
       ->Arg(size)
       ->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark(("BM_separate" + suffix).c_str(), &run<Case, &Case::separate>)
+      ->Arg(size)
+      ->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark(("BM_record" + suffix).c_str(), &run<Case, &Case::record>)
+      ->Arg(size)
+      ->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark(("BM_recorded" + suffix).c_str(), &run<Case, &Case::recorded>)
       ->Arg(size)
       ->Unit(benchmark::kMillisecond);
 }

@@ -5,7 +5,9 @@
 
 Targets (issue 12): gradient<..., K> of bimd,bind->bimn <= 1.05x the hand-written backward
 contraction; gradients<...> of the network and of the matrix-product-state step <= 3x the forward
-pass and faster than every gradient<..., K> from scratch. torch's rows time the backward pass
+pass and faster than every gradient<..., K> from scratch; the last table times record<...> (the
+forward pass keeping its intermediates) and the gradients of a record (the backward walk
+alone), the split torch makes. torch's rows time the backward pass
 alone (torch.autograd.grad over a graph kept with retain_graph), in double or float as the case.
 """
 import argparse
@@ -114,6 +116,17 @@ def main():
         vs_torch = f"{a / tt:.3f}" if tt else "-"
         print(f"{case:<30} {a:>9.3f} {f:>9.3f} {a / f:>8.3f} {s:>9.3f} {a / s:>8.3f} "
               f"{torch_ms:>9} {vs_torch:>7}  {'ok' if ok else 'MISS'}")
+    print(f"\n{'case':<30} {'rec ms':>9} {'bwd ms':>9} {'rec/fwd':>8} {'bwd/fwd':>8} "
+          f"{'(rec+bwd)/fwd':>14} {'bwd/torch':>10}  record<...> then .gradients(g): the "
+          f"backward walk alone")
+    for (variant, case), b in m.items():
+        if variant != "recorded":
+            continue
+        f, r = m[("forward", case)], m[("record", case)]
+        tt = t.get(case)
+        vs_torch = f"{b / tt:.3f}" if tt else "-"
+        print(f"{case:<30} {r:>9.3f} {b:>9.3f} {r / f:>8.3f} {b / f:>8.3f} {(r + b) / f:>14.3f} "
+              f"{vs_torch:>10}  {'ok' if b / f <= 3 else 'MISS'}")
     if "forward ea,fb,abcd,gc,hd->efgh:32" in t:
         print(f"# torch forward of the network: {t['forward ea,fb,abcd,gc,hd->efgh:32']:.3f} ms")
 

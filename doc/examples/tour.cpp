@@ -172,6 +172,17 @@ int main() {
   print("W after 40 steps", fit);
   print("W that made the data", known);
 
+  std::cout << "\nrecord<subscript>(operands...) evaluates einsum once, keeping the intermediates "
+               "of its\ncontraction tree, so that .gradients(g) takes the backward walk only:\n";
+  // [snippet:record]
+  const auto kept = eigen_einsum::record<"ij,jk,kl->il">(a, b, ones);
+  print("output, einsum<\"ij,jk,kl->il\">(a, b, ones)", kept.output());
+  const auto [da, db, dones] = kept.gradients(ones); // g all ones
+  print("its gradient for b", db);
+  // [/snippet]
+  (void)da;
+  (void)dones;
+
   std::cout << "\nExtents are checked at run time, before anything is written:\n";
   try {
     print("result", einsum<"ij,jk->ik">(a, a));

@@ -83,6 +83,21 @@ auto gradients(const G& g, const Ops&... ops) {
   using text = detail::subscript_type<detail::string_chars<Subscript>>;
   return detail::gradients<text, Option>(g, ops...);
 }
+
+/// einsum evaluated once, keeping the intermediates of its contraction tree for the gradients
+/// (as torch saves tensors for its backward pass), so that they take the backward walk only.
+///
+///   auto step = eigen_einsum::record<"ij,jk,kl->il">(a, b, c);
+///   loss = step.output() ...;                       // einsum's result, an Eigen::Tensor
+///   auto [da, db, dc] = step.gradients(g);           // step.gradients<wrt<0>>(g): da only
+///
+/// Keeps operands given as lvalues by reference (they must outlive it), temporaries by value.
+/// Raises einsum's errors when recording, and those of gradients from `gradients(g)`.
+template <fixed_string Subscript, class Option = default_options, class... Ops>
+auto record(Ops&&... ops) {
+  using text = detail::subscript_type<detail::string_chars<Subscript>>;
+  return detail::record<text, Option>(std::forward<Ops>(ops)...);
+}
 #else
 /// Einstein summation over Eigen tensor expressions, as numpy.einsum, planned at compile time.
 ///
@@ -146,6 +161,19 @@ auto gradients(const G& g, const Ops&... ops) {
   } else {
     using text = detail::subscript_type<detail::named_chars<Subscript>>;
     return detail::gradients<text, Option>(g, ops...);
+  }
+}
+
+/// record, the subscript a named fixed_string. See the C++20 overload.
+template <const auto& Subscript, class Option = default_options, class... Ops>
+auto record(Ops&&... ops) {
+  using type = std::decay_t<decltype(Subscript)>;
+  if constexpr (!detail::is_fixed_string<type>) {
+    (void)sizeof(diagnostics::subscript_is_not_a_fixed_string<type>);
+    return detail::invalid_einsum{};
+  } else {
+    using text = detail::subscript_type<detail::named_chars<Subscript>>;
+    return detail::record<text, Option>(std::forward<Ops>(ops)...);
   }
 }
 #endif

@@ -45,6 +45,13 @@ auto gradients(boost::hana::string<Text...>, const G& g, const Ops&... ops) {
   return detail::gradients<detail::subscript_text<Text...>, Option>(g, ops...);
 }
 
+/// record with the subscript as a Boost.Hana string:
+/// `record(BOOST_HANA_STRING("ij,jk->ik"), a, b)`.
+template <class Option = default_options, char... Text, class... Ops>
+auto record(boost::hana::string<Text...>, Ops&&... ops) {
+  return detail::record<detail::subscript_text<Text...>, Option>(std::forward<Ops>(ops)...);
+}
+
 } // namespace eigen_einsum
 
 #endif // EIGEN_EINSUM_HANA_HPP

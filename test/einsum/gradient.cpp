@@ -13,6 +13,9 @@
 #include <complex>
 #include <string>
 #include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -90,6 +93,13 @@ void check_gradient(const char* text, int k, const Expr& result, const G& g, con
   check_derived<S>(text, k, to_dyn(got), to_dyn(g), {to_dyn(ops)...});
 }
 
+/// `xpr` evaluated into a Tensor.
+template <class Xpr>
+auto evaluated(const Xpr& xpr) {
+  using traits = Eigen::internal::traits<Xpr>;
+  return Eigen::Tensor<typename traits::Scalar, traits::NumDimensions, traits::Layout>(xpr);
+}
+
 /// g: a random tensor with the forward result's shape.
 template <class Forward>
 auto random_like(const Forward& forward, unsigned seed) {
@@ -120,13 +130,19 @@ void check_all(const char* text, const Tuple& results, const G& g, std::index_se
 
 #define COMMA ,
 
-/// All gradients of `text` at once, with g random of the result's shape, each checked.
+/// All gradients of `text` at once, with g random of the result's shape, each checked; then
+/// the same from a recorded einsum, whose output must be einsum's, twice from the same record.
 #define CHECK_GRADIENTS(text, ...)                                                                 \
   do {                                                                                             \
     const auto g = random_like(EINSUM(text, __VA_ARGS__), 200);                                    \
     const auto results = GRADIENTS(text, g, __VA_ARGS__);                                          \
-    check_all(text, results, g,                                                                    \
-              std::make_index_sequence<std::tuple_size<decltype(results)>::value>{}, __VA_ARGS__); \
+    constexpr auto count = std::tuple_size<decltype(results)>::value;                              \
+    check_all(text, results, g, std::make_index_sequence<count>{}, __VA_ARGS__);                   \
+    const auto recorded = RECORD(text, __VA_ARGS__);                                               \
+    require_equal(recorded.output(), to_dyn(evaluated(EINSUM(text, __VA_ARGS__))));                \
+    check_all(text, recorded.gradients(g), g, std::make_index_sequence<count>{}, __VA_ARGS__);     \
+    const auto g2 = random_like(EINSUM(text, __VA_ARGS__), 201);                                   \
+    check_all(text, recorded.gradients(g2), g2, std::make_index_sequence<count>{}, __VA_ARGS__);   \
   } while (false)
 
 /// The gradient of `text` for operand `k`, with g random of the result's shape, checked.
@@ -347,6 +363,32 @@ TEST_CASE("gradients: wrt<K...> computes the requested operands' gradients only"
   STATIC_REQUIRE(std::tuple_size<std::decay_t<decltype(middle)>>::value == 1);
   require_equal(std::get<0>(middle),
                 to_dyn(Eigen::Tensor<double, 2>(GRADIENT("ij,jk,kl->il", 1, g, a, b, c))));
+}
+
+TEST_CASE("record: temporaries kept by value, gradients for wrt<K...> from the kept tree",
+          "[einsum][gradient]") {
+  const auto a = random_tensor<double, 2>({2, 3}, 1);
+  const auto b = random_tensor<double, 2>({3, 4}, 2);
+  const auto c = random_tensor<double, 2>({4, 2}, 3);
+  const auto g = random_tensor<double, 2>({2, 2}, 4);
+  // a * 2.0 is a temporary expression: the record keeps it past this statement
+  const auto kept = RECORD("ij,jk,kl->il", a * 2.0, b, c);
+  require_equal(kept.output(), to_dyn(evaluated(EINSUM("ij,jk,kl->il", a * 2.0, b, c))));
+  using eigen_einsum::wrt;
+  const auto outer = kept.gradients<wrt<0 COMMA 2>>(g);
+  STATIC_REQUIRE(std::tuple_size<std::decay_t<decltype(outer)>>::value == 2);
+  require_equal(std::get<0>(outer),
+                to_dyn(evaluated(GRADIENT("ij,jk,kl->il", 0, g, a * 2.0, b, c))));
+  require_equal(std::get<1>(outer),
+                to_dyn(evaluated(GRADIENT("ij,jk,kl->il", 2, g, a * 2.0, b, c))));
+  const auto middle = kept.gradients<wrt<1>>(g);
+  require_equal(std::get<0>(middle),
+                to_dyn(evaluated(GRADIENT("ij,jk,kl->il", 1, g, a * 2.0, b, c))));
+  // A record can be moved: its intermediates move with it.
+  auto moved = RECORD("ij,jk,kl->il", a, b, c);
+  const auto from = std::move(moved);
+  require_equal(std::get<1>(from.gradients(g)),
+                to_dyn(evaluated(GRADIENT("ij,jk,kl->il", 1, g, a, b, c))));
 }
 
 TEMPLATE_TEST_CASE("einsum: a repeated output label embeds on the diagonal (our extension)",

@@ -46,7 +46,7 @@ TEST_CASE("hana: options and einsum_path", "[hana]") {
   REQUIRE(info.subscript == "ij,jk,kl->il");
 }
 
-TEST_CASE("hana: gradient and gradients give the named spelling's results", "[hana]") {
+TEST_CASE("hana: gradient, gradients and record give the named spelling's results", "[hana]") {
   const auto a = random_tensor<double, 2>({3, 4}, 6);
   const auto b = random_tensor<double, 2>({4, 5}, 7);
   const auto g = random_tensor<double, 2>({3, 5}, 8);
@@ -57,4 +57,8 @@ TEST_CASE("hana: gradient and gradients give the named spelling's results", "[ha
   require_equal(inline_string, to_dyn(want));
   const auto all = eigen_einsum::gradients(BOOST_HANA_STRING("ij,jk->ik"), g, a, b);
   require_equal(std::get<1>(all), to_dyn(want));
+  const auto step = eigen_einsum::record(BOOST_HANA_STRING("ij,jk->ik"), a, b);
+  require_equal(step.output(),
+                to_dyn(Eigen::Tensor<double, 2>(eigen_einsum::einsum<matmul>(a, b))));
+  require_equal(std::get<1>(step.gradients(g)), to_dyn(want));
 }

@@ -99,7 +99,7 @@ TEMPLATE_TEST_CASE_SIG("lower: each kind of subscript becomes one Eigen op", "[l
   // every result is guarded against aliasing, an rvalue Tensor's identity is that Tensor
   using guard = eigen_einsum::detail::TensorAliasGuardOp<
       eigen_einsum::detail::TensorPermuteOp<std::array<int, 2>, T2>,
-      eigen_einsum::detail::read_regions<1, 1>>;
+      eigen_einsum::detail::read_regions<1, 2>>;
   REQUIRE(std::is_same_v<bare<decltype(EINSUM("ij->ji", a))>, guard>);
   REQUIRE(std::is_same_v<decltype(EINSUM("ij->ij", T2(a))), T2>);
   // permutation: Eigen's shuffle, written into memory by our blocked kernel

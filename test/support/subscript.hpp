@@ -13,6 +13,7 @@
 #define GRADIENT_WITH(option, text, k, ...) ::eigen_einsum::gradient<text, k, option>(__VA_ARGS__)
 #define GRADIENTS(text, ...) ::eigen_einsum::gradients<text>(__VA_ARGS__)
 #define GRADIENTS_WITH(option, text, ...) ::eigen_einsum::gradients<text, option>(__VA_ARGS__)
+#define RECORD(text, ...) ::eigen_einsum::record<text>(__VA_ARGS__)
 #else
 // C++17: the subscript as a function-local static constexpr fixed_string. The operands are the
 // lambda's arguments, so temporaries among them live until the end of the caller's expression.
@@ -47,6 +48,12 @@
   ([](const auto&... gradient_operands) {                                                          \
     static constexpr ::eigen_einsum::fixed_string gradient_subscript{text};                        \
     return ::eigen_einsum::gradients<gradient_subscript, option>(gradient_operands...);            \
+  }(__VA_ARGS__))
+#define RECORD(text, ...)                                                                          \
+  ([](auto&&... record_operands) {                                                                 \
+    static constexpr ::eigen_einsum::fixed_string record_subscript{text};                          \
+    return ::eigen_einsum::record<record_subscript>(                                               \
+        std::forward<decltype(record_operands)>(record_operands)...);                              \
   }(__VA_ARGS__))
 #endif
 

@@ -313,6 +313,11 @@ public:
 
   scratch_tensor() = default;
   scratch_tensor(const scratch_tensor&) = delete;
+  scratch_tensor(scratch_tensor&& other) noexcept
+      : m_data(std::exchange(other.m_data, nullptr)), m_bytes(other.m_bytes),
+        m_map(std::move(other.m_map)) {
+    other.m_map.reset();
+  }
   scratch_tensor& operator=(const scratch_tensor&) = delete;
   ~scratch_tensor() { release(); }
 
@@ -464,22 +469,30 @@ auto requested_results(std::index_sequence<K...>) -> decltype(std::tuple_cat(
         std::tuple<Eigen::Tensor<Scalar, rank_of<std::tuple_element_t<K, OpsTuple>>, Layout>>,
         std::tuple<>>>()...));
 
-/// Walks C's tree forward (every step but the last, whose result no gradient reads) and back,
-/// freeing each intermediate once its step's gradients are taken.
-template <class C, class Option, class Request, class Results, class Values, class G, class Ops,
-          std::size_t... S>
-void all_gradients(Results& results, Values& values, Values& grads, const G& g, const Ops& ops,
-                   std::index_sequence<S...>) {
+/// Evaluates C's tree forward into `values`: every step but the last, whose result no gradient
+/// reads.
+template <class C, class Option, class Values, class Ops, std::size_t... S>
+void forward_steps(Values& values, const Ops& ops, std::index_sequence<S...>) {
   constexpr const gradient_tree& t = tree_of_call<C>::value;
-  constexpr int last = t.num_steps - 1;
   auto forward = [&](auto step) {
     constexpr int s = decltype(step)::value;
-    if constexpr (s < last) {
+    if constexpr (s + 1 < t.num_steps) {
       std::get<s>(values).assign(einsum<typename step_text<C, s>::type, Option>(
           node_value<C, t.lhs[s]>(values, ops), node_value<C, t.rhs[s]>(values, ops)));
     }
   };
   (forward(std::integral_constant<int, int(S)>{}), ...);
+}
+
+/// Walks C's tree back from g over the forward `values`, every requested operand's gradient into
+/// `results`. Unless `Keep`, frees each forward value once its step's gradients are taken.
+template <class C, class Option, class Request, bool Keep, class Results, class Values, class G,
+          class Ops, std::size_t... S>
+void backward_steps(Results& results, Values& values, const G& g, const Ops& ops,
+                    std::index_sequence<S...>) {
+  constexpr const gradient_tree& t = tree_of_call<C>::value;
+  constexpr int last = t.num_steps - 1;
+  std::decay_t<Values> grads;
   if constexpr (!root_is_output<C>()) {
     std::get<last>(grads).assign(einsum<typename root_text<C>::type, default_options>(g));
   }
@@ -496,7 +509,7 @@ void all_gradients(Results& results, Values& values, Values& grads, const G& g, 
   };
   auto release = [&](auto node) {
     constexpr int n = decltype(node)::value;
-    if constexpr (n >= C::num_operands) {
+    if constexpr (!Keep && n >= C::num_operands) {
       std::get<n - C::num_operands>(values).release();
     }
   };
@@ -523,39 +536,143 @@ void all_gradients(Results& results, Values& values, Values& grads, const G& g, 
   (backward(std::integral_constant<int, int(S)>{}), ...);
 }
 
+/// The types of the gradients of the call C: its scalar and layout, the forward values' tensors,
+/// the result tuple for a request.
+template <class C, class... Ops>
+struct gradient_types {
+  using first = std::tuple_element_t<0, std::tuple<Ops...>>;
+  using scalar = scalar_of<first>;
+  static constexpr int layout = layout_of<first>;
+  using steps = std::make_index_sequence<std::size_t(C::num_operands - 1)>;
+  using values = decltype(node_tensors<C, scalar, layout>(steps{}));
+  template <class Request>
+  using results =
+      decltype(requested_results<requested_operands<Request>::bits, scalar, layout,
+                                 std::tuple<Ops...>>(std::index_sequence_for<Ops...>{}));
+};
+
+/// The gradients of the call C for `Request`, given the forward values (all but the root's) of
+/// its tree: the checks of gradient first, then the backward walk.
+template <class C, class Text, class Request, bool Keep, class Types, class Values, class G,
+          class Ops>
+auto gradients_from(const label_extents& extent, Values& values, const G& g, const Ops& ops) {
+  using results_t = typename Types::template results<Request>;
+  // wrt's first position that is no operand's raises gradient's error for a K out of range.
+  constexpr int invalid = invalid_request<Request>(C::num_operands);
+  constexpr int k = invalid == -1 ? 0 : invalid;
+  if constexpr (gradient_mistake<C, k, G, typename Types::first>() != 0) {
+    raise_gradient_error<C, k, G, typename Types::first>();
+    return results_t{};
+  } else {
+    std::apply([&](const auto&... op) { check_gradient<C, Text>(extent, g, op...); }, ops);
+    results_t results;
+    if constexpr (C::num_operands == 1) {
+      if constexpr ((requested_operands<Request>::bits & 1) != 0) {
+        std::get<0>(results) = gradient<Text, 0, Request>(g, std::get<0>(ops));
+      }
+    } else {
+      backward_steps<C, gradient_option<C>, Request, Keep>(results, values, g, ops,
+                                                           typename Types::steps{});
+    }
+    return results;
+  }
+}
+
+/// The last step of C's tree writing the output as written: `lhs,rhs->output`.
+template <class C>
+struct output_step_text {
+  static constexpr const gradient_tree& tree = tree_of_call<C>::value;
+  static constexpr subscript_chars value =
+      text_of(tree.labels[tree.lhs[tree.num_steps - 1]], tree.labels[tree.rhs[tree.num_steps - 1]],
+              C::written.output);
+  using type = subscript_type<chars_of<value>>;
+};
+
+/// An einsum evaluated once, with the forward values of its contraction tree kept, so that its
+/// gradients take the backward walk only. Holds the operands it was given as lvalues by
+/// reference (they must outlive it), and those given as rvalues by value.
+template <class Text, class Option, class... Stored>
+class recorded_einsum {
+  using c = compiled<Text, Option, operand_t<std::decay_t<Stored>>...>;
+  using types = gradient_types<c, operand_t<std::decay_t<Stored>>...>;
+
+public:
+  using output_tensor =
+      scratch_tensor<typename types::scalar, c::written.output.size, types::layout>;
+
+  template <class... Args>
+  explicit recorded_einsum(Args&&... ops) : m_ops(std::forward<Args>(ops)...) {
+    std::apply(
+        [&](const auto&... op) {
+          m_extent = check_extents(c::expanded, Text::value, extents_of(op)...);
+          if constexpr (c::num_operands == 1) {
+            m_output.assign(einsum<Text, Option>(op...));
+          }
+        },
+        m_ops);
+    if constexpr (c::num_operands > 1) {
+      constexpr const gradient_tree& t = tree_of_call<c>::value;
+      constexpr int last = t.num_steps - 1;
+      forward_steps<c, gradient_option<c>>(m_values, m_ops, typename types::steps{});
+      m_output.assign(einsum<typename output_step_text<c>::type, gradient_option<c>>(
+          node_value<c, t.lhs[last]>(m_values, m_ops),
+          node_value<c, t.rhs[last]>(m_values, m_ops)));
+    }
+  }
+
+  /// einsum's result, a TensorMap over scratch memory the record owns (reused from record to
+  /// record, as the intermediates').
+  const typename output_tensor::map_type& output() const { return m_output.map(); }
+
+  /// The gradients with respect to every operand (or those `wrt<K...>` requests), given the
+  /// gradient `g` of the output: the backward walk over the kept values. Raises the errors of
+  /// gradients.
+  template <class Request = default_options, class G>
+  auto gradients(const G& g) const {
+    return gradients_from<c, Text, Request, true, types>(m_extent, m_values, g, m_ops);
+  }
+
+private:
+  std::tuple<Stored...> m_ops;
+  label_extents m_extent{};
+  typename types::values m_values;
+  output_tensor m_output;
+};
+
+/// The driver behind the public record: einsum's compile errors, else the recorded einsum.
+template <class Text, class Option, class... Ops>
+auto record(Ops&&... ops) {
+  using c = compiled<Text, Option, operand_t<std::decay_t<Ops>>...>;
+  if constexpr (!c::ok) {
+    raise_error<c::check, c::parsed>();
+    return invalid_einsum{};
+  } else {
+    // An lvalue is kept by reference, an rvalue (a temporary expression) by value.
+    return recorded_einsum<Text, Option,
+                           std::conditional_t<std::is_lvalue_reference_v<Ops>,
+                                              const std::decay_t<Ops>&, std::decay_t<Ops>>...>(
+        std::forward<Ops>(ops)...);
+  }
+}
+
 /// The driver behind the public gradients: the checks of gradient, then one forward pass over
 /// the contraction tree and one backward pass, every requested gradient into its own Tensor.
 template <class Text, class Option, class G, class... Ops>
 auto gradients(const G& g, const Ops&... ops) {
   using c = compiled<Text, Option, operand_t<Ops>...>;
   using first = std::tuple_element_t<0, std::tuple<Ops..., G>>;
-  using scalar = scalar_of<first>;
-  constexpr int layout = layout_of<first>;
-  constexpr std::uint64_t requested = requested_operands<Option>::bits;
-  using results_t = decltype(requested_results<requested, scalar, layout, std::tuple<Ops...>>(
-      std::index_sequence_for<Ops...>{}));
-  // wrt's first position that is no operand's raises gradient's error for a K out of range.
-  constexpr int invalid = invalid_request<Option>(int(sizeof...(Ops)));
-  constexpr int k = invalid == -1 ? 0 : invalid;
-  if constexpr (gradient_mistake<c, k, G, first>() != 0) {
-    raise_gradient_error<c, k, G, first>();
-    return results_t{};
+  if constexpr (!c::ok) {
+    raise_gradient_error<c, 0, G, first>();
+    return invalid_einsum{};
   } else {
     const label_extents extent = check_extents(c::expanded, Text::value, extents_of(ops)...);
-    check_gradient<c, Text>(extent, g, ops...);
-    results_t results;
     const auto operands = std::forward_as_tuple(ops...);
-    if constexpr (c::num_operands == 1) {
-      if constexpr ((requested & 1) != 0) {
-        std::get<0>(results) = gradient<Text, 0, Option>(g, ops...);
-      }
-    } else {
-      using steps = std::make_index_sequence<std::size_t(c::num_operands - 1)>;
-      using values_t = decltype(node_tensors<c, scalar, layout>(steps{}));
-      values_t values, grads;
-      all_gradients<c, gradient_option<c>, Option>(results, values, grads, g, operands, steps{});
+    using types = gradient_types<c, operand_t<Ops>...>;
+    typename types::values values;
+    if constexpr (c::num_operands > 1) {
+      forward_steps<c, gradient_option<c>>(values, operands, typename types::steps{});
     }
-    return results;
+    return gradients_from<c, Text, Option, false, types>(extent, values, g, operands);
   }
 }
 

@@ -23,21 +23,21 @@ struct memory_span {
   std::uintptr_t begin = 0, end = 0;
 };
 
-/// A resizable Tensor's extents when the expression was built, to be checked again at evaluation:
-/// Eigen's `Tensor::operator=` resizes the destination before evaluating, and a resize always
-/// changes the extents.
-struct extents_record {
-  const Eigen::Index* extents = nullptr; // the Tensor's own extents, read again at evaluation
-  int rank = 0;
-  std::size_t hash = 0; // a hash of those extents when the expression was built
+/// One extent of a resizable Tensor when the expression was built, to be read again at
+/// evaluation: Eigen's `Tensor::operator=` resizes the destination before evaluating, and a
+/// resize always changes an extent. A plain value, not a hash: no multiply chain per call.
+struct extent_record {
+  const Eigen::Index* extent = nullptr; // the Tensor's own extent
+  Eigen::Index was = 0;
 };
 
-/// The memory an expression reads: one span per leaf, one record per resizable Tensor leaf.
-/// Fixed-size and mapped leaves cannot be resized, so they cost no record and no check.
+/// The memory an expression reads: one span per leaf, one record per extent of a resizable
+/// Tensor leaf. Fixed-size and mapped leaves cannot be resized, so they cost no record and no
+/// check.
 template <std::size_t NumSpans, std::size_t NumResizable>
 struct read_regions {
   std::array<memory_span, NumSpans> memory{};
-  std::array<extents_record, NumResizable> resizable{};
+  std::array<extent_record, NumResizable> resizable{};
   static constexpr std::size_t resizable_count = NumResizable;
 };
 
@@ -71,20 +71,12 @@ EIGEN_EINSUM_HAS_MEMBER(read_regions);
 template <class X>
 using bare_t = std::remove_cv_t<std::remove_reference_t<X>>;
 
-inline std::size_t shape_hash(const Eigen::Index* extents, int rank) {
-  std::size_t h = 0;
-  for (int i = 0; i < rank; ++i) {
-    h = h * 1000003u + std::size_t(extents[i]);
-  }
-  return h;
-}
-
 template <class X>
 struct is_resizable_tensor : std::false_type {};
 template <class S, int R, int O, class I>
 struct is_resizable_tensor<Eigen::Tensor<S, R, O, I>> : std::true_type {};
 
-/// How many spans and extents records `read_regions_of` finds in an expression of type X.
+/// How many spans and extent records `read_regions_of` finds in an expression of type X.
 template <class X>
 constexpr region_count count_regions() {
   if constexpr (has_read_regions<X>::value) {
@@ -92,7 +84,7 @@ constexpr region_count count_regions() {
     return {std::tuple_size<decltype(R::memory)>::value,
             std::tuple_size<decltype(R::resizable)>::value};
   } else if constexpr (has_data<X>::value) {
-    return {1, is_resizable_tensor<X>::value && X::NumIndices > 0 ? 1u : 0u};
+    return {1, is_resizable_tensor<X>::value ? std::size_t(X::NumIndices) : 0u};
   } else if constexpr (has_lhsExpression<X>::value) {
     return count_regions<bare_t<decltype(std::declval<const X&>().lhsExpression())>>() +
            count_regions<bare_t<decltype(std::declval<const X&>().rhsExpression())>>();
@@ -121,7 +113,7 @@ using regions_t = read_regions<(region_count{} + ... + count_regions<Xs>()).span
 /// Where collect_regions writes next.
 struct region_cursor {
   memory_span* span;
-  extents_record* resizable;
+  extent_record* resizable;
 };
 
 /// Appends the regions of `x`'s leaves at `out`.
@@ -131,7 +123,7 @@ void collect_regions(const X& x, region_cursor& out) {
     for (const memory_span& m : x.read_regions().memory) {
       *out.span++ = m;
     }
-    for (const extents_record& r : x.read_regions().resizable) {
+    for (const extent_record& r : x.read_regions().resizable) {
       *out.resizable++ = r;
     }
   } else if constexpr (has_data<X>::value) {
@@ -141,9 +133,10 @@ void collect_regions(const X& x, region_cursor& out) {
     // A TensorRef of an expression has no data: its memory is unknown.
     *out.span++ =
         begin == 0 && bytes > 0 ? memory_span{0, UINTPTR_MAX} : memory_span{begin, begin + bytes};
-    if constexpr (is_resizable_tensor<X>::value && X::NumIndices > 0) {
-      const Eigen::Index* extents = &x.dimensions()[0];
-      *out.resizable++ = {extents, X::NumIndices, shape_hash(extents, X::NumIndices)};
+    if constexpr (is_resizable_tensor<X>::value) {
+      for (int i = 0; i < X::NumIndices; ++i) {
+        *out.resizable++ = {&x.dimensions()[i], x.dimensions()[i]};
+      }
     }
   } else if constexpr (has_lhsExpression<X>::value) {
     collect_regions(x.lhsExpression(), out);
@@ -234,15 +227,23 @@ bool overlaps(const read_regions<N, R>& regions, const void* dest, std::size_t n
   return any;
 }
 
+/// The error of check_not_resized, out of line: the message and the throw would otherwise grow
+/// every guard's evaluation past what GCC inlines around it.
+[[noreturn]] EIGEN_DONT_INLINE inline void report_resized_operand() {
+  report_shape_error(
+      "einsum: an operand was resized before the result was evaluated: the destination is also "
+      "an operand and has a different shape, which Eigen's Tensor::operator= changes first. "
+      "Assign to a new tensor: `m = Eigen::Tensor<...>(einsum<...>(m))`");
+}
+
 template <std::size_t N, std::size_t R>
 void check_not_resized(const read_regions<N, R>& regions) {
-  for (const extents_record& r : regions.resizable) {
-    if (shape_hash(r.extents, r.rank) != r.hash) {
-      report_shape_error(
-          "einsum: an operand was resized before the result was evaluated: the destination "
-          "is also an operand and has a different shape, which Eigen's Tensor::operator= changes "
-          "first. Assign to a new tensor: `m = Eigen::Tensor<...>(einsum<...>(m))`");
-    }
+  bool resized = false;
+  for (const extent_record& r : regions.resizable) {
+    resized |= *r.extent != r.was; // no early exit: R is small and the loop unrolls
+  }
+  if (EIGEN_PREDICT_FALSE(resized)) {
+    report_resized_operand();
   }
 }
 
@@ -342,8 +343,8 @@ struct TensorEvaluator<const eigen_einsum::detail::TensorAliasGuardOp<XprType, R
   bool evalSubExprsIfNeeded(EvaluatorPointerType data) {
     eigen_einsum::detail::check_not_resized(m_op.read_regions());
     const std::size_t bytes = std::size_t(internal::array_prod(dimensions())) * sizeof(Scalar);
-    if (data != nullptr && bytes > 0 &&
-        eigen_einsum::detail::overlaps(m_op.read_regions(), data, bytes)) {
+    if (EIGEN_PREDICT_FALSE(data != nullptr && bytes > 0 &&
+                            eigen_einsum::detail::overlaps(m_op.read_regions(), data, bytes))) {
       evaluate_aside(data, bytes);
       m_inner.skip();
       return false;
