@@ -210,20 +210,23 @@ auto guarded_gradient(const G& g, const Tuple& ops, std::index_sequence<J...> re
                         read_regions_of(g, std::get<J>(ops)...));
 }
 
-/// The first mistake in a gradient of the call C (a compiled<>) for operand K and g: 0 none, 1 in
-/// the subscript or operands, 2 K, 3 g's rank, 4 g's scalar type, 5 g's layout.
+/// The mistakes a gradient call can make, each with its one diagnostic.
+enum class gradient_error { none, in_einsum, operand_out_of_range, rank, scalar_type, layout };
+
+/// The first mistake in a gradient of the call C (a compiled<>) for operand K and g: in the
+/// subscript or operands, then K, then g's rank, scalar type and layout.
 template <class C, int K, class G, class First>
-constexpr int gradient_mistake() {
+constexpr gradient_error gradient_mistake() {
   if constexpr (!C::ok) {
-    return 1;
+    return gradient_error::in_einsum;
   } else if constexpr (K < 0 || K >= C::num_operands) {
-    return 2;
+    return gradient_error::operand_out_of_range;
   } else if constexpr (rank_of<G> != C::written.output.size) {
-    return 3;
+    return gradient_error::rank;
   } else if constexpr (!std::is_same_v<scalar_of<G>, scalar_of<First>>) {
-    return 4;
+    return gradient_error::scalar_type;
   } else {
-    return layout_of<G> != layout_of<First> ? 5 : 0;
+    return layout_of<G> != layout_of<First> ? gradient_error::layout : gradient_error::none;
   }
 }
 
@@ -232,17 +235,17 @@ constexpr int gradient_mistake() {
 template <class C, int K, class G, class First>
 void raise_gradient_error() {
   using namespace eigen_einsum::diagnostics;
-  constexpr int mistake = gradient_mistake<C, K, G, First>();
-  if constexpr (mistake == 1) {
+  constexpr gradient_error mistake = gradient_mistake<C, K, G, First>();
+  if constexpr (mistake == gradient_error::in_einsum) {
     raise_error<C::check, C::parsed>();
-  } else if constexpr (mistake == 2) {
+  } else if constexpr (mistake == gradient_error::operand_out_of_range) {
     (void)sizeof(gradient_operand_out_of_range<operand<K>, operands_given<C::num_operands>>);
-  } else if constexpr (mistake == 3) {
+  } else if constexpr (mistake == gradient_error::rank) {
     (void)sizeof(gradient_rank_differs<labels_in_output_subscript<C::written.output.size>,
                                        gradient_rank<rank_of<G>>>);
-  } else if constexpr (mistake == 4) {
+  } else if constexpr (mistake == gradient_error::scalar_type) {
     (void)sizeof(gradient_scalar_type_differs<scalar_of<G>, scalar_of<First>>);
-  } else if constexpr (mistake == 5) {
+  } else if constexpr (mistake == gradient_error::layout) {
     (void)sizeof(gradient_layout_differs<gradient_layout<layout_of<G>>>);
   }
 }
@@ -253,7 +256,7 @@ template <class Text, int K, class Option, class G, class... Ops>
 decltype(auto) gradient(const G& g, const Ops&... ops) {
   using c = compiled<Text, Option, operand_t<Ops>...>;
   using first = std::tuple_element_t<0, std::tuple<Ops..., G>>;
-  if constexpr (gradient_mistake<c, K, G, first>() != 0) {
+  if constexpr (gradient_mistake<c, K, G, first>() != gradient_error::none) {
     raise_gradient_error<c, K, G, first>();
     return invalid_einsum{};
   } else {
@@ -356,13 +359,7 @@ std::tuple<
 template <class C>
 constexpr bool root_is_output() {
   constexpr const gradient_tree& t = tree_of_call<C>::value;
-  const label_list& root = t.labels[t.root()];
-  const label_list& out = C::written.output;
-  bool same = root.size == out.size;
-  for (int i = 0; i < root.size && same; ++i) {
-    same = root.labels[i] == out.labels[i];
-  }
-  return same;
+  return t.labels[t.root()].same_labels(C::written.output);
 }
 
 /// Node `Node` of C's tree: an operand, or the tensor of an intermediate.
@@ -560,7 +557,7 @@ auto gradients_from(const label_extents& extent, Values& values, const G& g, con
   // wrt's first position that is no operand's raises gradient's error for a K out of range.
   constexpr int invalid = invalid_request<Request>(C::num_operands);
   constexpr int k = invalid == -1 ? 0 : invalid;
-  if constexpr (gradient_mistake<C, k, G, typename Types::first>() != 0) {
+  if constexpr (gradient_mistake<C, k, G, typename Types::first>() != gradient_error::none) {
     raise_gradient_error<C, k, G, typename Types::first>();
     return results_t{};
   } else {

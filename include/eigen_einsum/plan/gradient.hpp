@@ -77,14 +77,19 @@ struct subscript_chars {
   }
 };
 
-/// `a->out` as text.
-constexpr subscript_chars text_of(const label_list& a, const label_list& out) {
-  subscript_chars c{};
-  c.append(a);
+/// `...->out` as text: the arrow and the output after the operands `c` holds.
+constexpr subscript_chars with_output(subscript_chars c, const label_list& out) {
   c.text[c.size++] = '-';
   c.text[c.size++] = '>';
   c.append(out);
   return c;
+}
+
+/// `a->out` as text.
+constexpr subscript_chars text_of(const label_list& a, const label_list& out) {
+  subscript_chars c{};
+  c.append(a);
+  return with_output(c, out);
 }
 
 /// `a,b->out` as text. No pointer for an absent b: GCC 12's sanitizers make comparing the address
@@ -94,10 +99,7 @@ constexpr subscript_chars text_of(const label_list& a, const label_list& b, cons
   c.append(a);
   c.text[c.size++] = ',';
   c.append(b);
-  c.text[c.size++] = '-';
-  c.text[c.size++] = '>';
-  c.append(out);
-  return c;
+  return with_output(c, out);
 }
 
 /// The forward contraction tree of a subscript along a path, for the backward pass of all

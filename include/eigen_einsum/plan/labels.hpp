@@ -84,6 +84,14 @@ struct label_list {
   }
   constexpr bool contains(char label) const { return find(label) >= 0; }
   constexpr void push_back(char label) { labels[size++] = label; }
+  /// The same labels in the same order (where an ellipsis stood is not compared).
+  constexpr bool same_labels(const label_list& other) const {
+    bool same = size == other.size;
+    for (int i = 0; i < size && same; ++i) {
+      same = labels[i] == other.labels[i];
+    }
+    return same;
+  }
 };
 
 constexpr label_set set_of(const label_list& t) {
