@@ -88,7 +88,7 @@ auto gradients(const G& g, const Ops&... ops) {
 /// (as torch saves tensors for its backward pass), so that they take the backward walk only.
 ///
 ///   auto step = eigen_einsum::record<"ij,jk,kl->il">(a, b, c);
-///   loss = step.output() ...;                       // einsum's result, an Eigen::Tensor
+///   loss = step.output() ...;                       // einsum's result, a TensorMap it owns
 ///   auto [da, db, dc] = step.gradients(g);           // step.gradients<wrt<0>>(g): da only
 ///
 /// Keeps operands given as lvalues by reference (they must outlive it), temporaries by value.
