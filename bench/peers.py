@@ -128,8 +128,10 @@ def child(args, coretype, mode):
 def einsum_times(binary, args, coretype):
     # One thread and the peers' BLAS kernel, for a bench_peers built with eigen_einsum::blas.
     env = blas_env(coretype)
+    # Repetitions interleaved at random: a permutation and the memcpy it is judged against then
+    # share the machine's moods (Google Benchmark otherwise runs each case's repetitions in a row).
     cmd = [binary, "--benchmark_format=json", f"--benchmark_repetitions={args.repetitions}",
-           f"--benchmark_min_time={args.min_time}"]
+           f"--benchmark_min_time={args.min_time}", "--benchmark_enable_random_interleaving=true"]
     if args.filter:
         # POSIX extended regex, as Google Benchmark reads it: escape only its special characters.
         escape = lambda text: re.sub(r"([.\[\]{}()*+?^$|\\])", r"\\\1", text)  # noqa: E731

@@ -147,11 +147,24 @@ TEMPLATE_TEST_CASE("permute: past 8 MB the destination is streamed, on both devi
                    (config<double, Eigen::ColMajor>)) {
   using S = typename TestType::scalar;
   constexpr int L = TestType::layout;
-  // 9.4 MB of floats, 19 MB of doubles, extents that are not multiples of a 64 x 64 tile
+  // 9.4 MB of floats, 19 MB of doubles, extents that are not multiples of a 64 x 64 tile nor of
+  // a packet: rows far apart go through the kernel's buffer, the rest through half packets
   const auto t = random_tensor<S, 3, L>({200, 90, 131}, 5);
   const std::array<int, 3> shuffle{2, 1, 0};
   Eigen::Tensor<S, 3, L> want = t.shuffle(shuffle);
   eigen_einsum_test::thread_pool threads;
   require_equal(evaluate_on(Eigen::DefaultDevice(), permute(t, shuffle)), to_dyn(want));
   require_equal(evaluate_on(threads.device, permute(t, shuffle)), to_dyn(want));
+  // Rows that start off any packet boundary, inside a larger buffer that stays untouched.
+  std::vector<S> buffer(std::size_t(t.size()) + 2, S(7));
+  Eigen::TensorMap<Eigen::Tensor<S, 3, L>> inside(buffer.data() + 1, want.dimensions());
+  inside.device(threads.device) = permute(t, shuffle);
+  require_equal(inside, to_dyn(want));
+  REQUIRE(buffer.front() == S(7));
+  REQUIRE(buffer.back() == S(7));
+  // Every axis reversed: both contiguous axes have rows a page and more apart.
+  const auto u = random_tensor<S, 4, L>({40, 17, 30, 107}, 6);
+  const std::array<int, 4> reverse{3, 2, 1, 0};
+  Eigen::Tensor<S, 4, L> reversed = u.shuffle(reverse);
+  require_equal(evaluate_on(Eigen::DefaultDevice(), permute(u, reverse)), to_dyn(reversed));
 }
