@@ -59,3 +59,34 @@ TEST_CASE("einsum: several threads call einsum at once", "[threads]") {
   }
   REQUIRE(wrong == 0);
 }
+
+TEST_CASE("einsum: each thread's choice of path follows its own extents", "[threads]") {
+  // Each thread remembers its last extents and choice; here the threads alternate two shapes whose
+  // best orders differ, (ij,jk) first for the first and (jk,kl) first for the second.
+  const auto a = random_tensor<double, 2, Eigen::ColMajor>({3, 40}, 1);
+  const auto b = random_tensor<double, 2, Eigen::ColMajor>({40, 40}, 2);
+  const auto c = random_tensor<double, 2, Eigen::ColMajor>({40, 40}, 3);
+  const auto d = random_tensor<double, 2, Eigen::ColMajor>({40, 3}, 4);
+  const auto want_abc = eigen_einsum_test::to_tensor<2>(
+      eigen_einsum_test::naive_einsum<double>("ij,jk,kl->il", {to_dyn(a), to_dyn(b), to_dyn(c)}));
+  const auto want_bcd = eigen_einsum_test::to_tensor<2>(
+      eigen_einsum_test::naive_einsum<double>("ij,jk,kl->il", {to_dyn(b), to_dyn(c), to_dyn(d)}));
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 8; ++round) {
+        const bool first = (t + round) % 2 == 0;
+        const Eigen::Tensor<double, 2> got =
+            first ? Eigen::Tensor<double, 2>(EINSUM("ij,jk,kl->il", a, b, c))
+                  : Eigen::Tensor<double, 2>(EINSUM("ij,jk,kl->il", b, c, d));
+        const Eigen::Tensor<double, 0> e = (got - (first ? want_abc : want_bcd)).abs().maximum();
+        wrong += e() > 1e-10;
+      }
+    });
+  }
+  for (std::thread& thread : threads) {
+    thread.join();
+  }
+  REQUIRE(wrong == 0);
+}

@@ -1,5 +1,6 @@
 // Lowering tests for lower/lower.hpp and lower/steps.hpp: which Eigen op each kind of subscript
 // becomes.
+#include "support/naive_einsum.hpp"
 #include "support/subscript.hpp"
 
 #include <eigen_einsum/einsum.hpp>
@@ -7,6 +8,8 @@
 #include <catch2/catch.hpp>
 
 #include <type_traits>
+#include <utility>
+#include <vector>
 
 namespace {
 
@@ -134,4 +137,33 @@ TEMPLATE_TEST_CASE_SIG("lower: each kind of subscript becomes one Eigen op", "[l
   REQUIRE(same(kind_of(EINSUM("ij,j->ij", a, v)), "product"));
   // dot products: a product, then a full reduction
   REQUIRE(same(kind_of(EINSUM("i,i->", v, v)), "reduction"));
+}
+
+TEST_CASE("lower: the per-call choice of path follows the extents from call to call", "[lower]") {
+  // Each thread remembers, per call, its last extents and choice (lower/lower.hpp). One call site
+  // (one instantiation) alternates two shapes whose best orders differ, and a third shape that
+  // differs from the second in one extent only.
+  using eigen_einsum_test::random_tensor;
+  using eigen_einsum_test::to_dyn;
+  using T2 = Eigen::Tensor<double, 2>;
+  const T2 a = random_tensor<double, 2, Eigen::ColMajor>({100, 5}, 1);
+  const T2 b = random_tensor<double, 2, Eigen::ColMajor>({5, 100}, 2);
+  const T2 g = random_tensor<double, 2, Eigen::ColMajor>({5, 99}, 3);
+  auto path_of = [](const T2& x, const T2& y, const T2& z) {
+    return EINSUM_PATH("ij,jk,kl->il", x, y, z).path;
+  };
+  auto check = [](const T2& x, const T2& y, const T2& z) {
+    const T2 got = EINSUM("ij,jk,kl->il", x, y, z);
+    eigen_einsum_test::require_equal(got, eigen_einsum_test::naive_einsum<double>(
+                                              "ij,jk,kl->il", {to_dyn(x), to_dyn(y), to_dyn(z)}));
+  };
+  using pairs = std::vector<std::pair<int, int>>;
+  for (int round = 0; round < 2; ++round) {
+    REQUIRE(path_of(a, b, a) == pairs{{1, 2}, {0, 1}});
+    check(a, b, a);
+    REQUIRE(path_of(b, a, b) == pairs{{0, 1}, {0, 1}});
+    check(b, a, b);
+    REQUIRE(path_of(b, a, g) == pairs{{0, 1}, {0, 1}});
+    check(b, a, g);
+  }
 }

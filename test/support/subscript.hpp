@@ -14,6 +14,7 @@
 #define GRADIENTS(text, ...) ::eigen_einsum::gradients<text>(__VA_ARGS__)
 #define GRADIENTS_WITH(option, text, ...) ::eigen_einsum::gradients<text, option>(__VA_ARGS__)
 #define RECORD(text, ...) ::eigen_einsum::record<text>(__VA_ARGS__)
+#define EINSUM_PATH(text, ...) ::eigen_einsum::einsum_path<text>(__VA_ARGS__)
 #else
 // C++17: the subscript as a function-local static constexpr fixed_string. The operands are the
 // lambda's arguments, so temporaries among them live until the end of the caller's expression.
@@ -54,6 +55,11 @@
     static constexpr ::eigen_einsum::fixed_string record_subscript{text};                          \
     return ::eigen_einsum::record<record_subscript>(                                               \
         std::forward<decltype(record_operands)>(record_operands)...);                              \
+  }(__VA_ARGS__))
+#define EINSUM_PATH(text, ...)                                                                     \
+  ([](const auto&... path_operands) {                                                              \
+    static constexpr ::eigen_einsum::fixed_string path_subscript{text};                            \
+    return ::eigen_einsum::einsum_path<path_subscript>(path_operands...);                          \
   }(__VA_ARGS__))
 #endif
 
