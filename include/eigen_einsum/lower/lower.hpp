@@ -12,7 +12,6 @@
 #include "operands.hpp"
 #include "steps.hpp"
 
-#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <tuple>
@@ -70,17 +69,6 @@ int choose_candidate(const label_extents& extent, std::index_sequence<K...>) {
                                  copied_elements(C::template copies<int(K)>::value, extent)...};
     return choose_path(C::candidates, C::sets, extent, C::option::limit, copy_costs);
   }
-}
-
-/// The slots of the labels in `s`, lowest first.
-template <label_set S>
-constexpr std::array<int, std::size_t(popcount(S))> slots_of() {
-  std::array<int, std::size_t(popcount(S))> slots{};
-  label_set s = S;
-  for (std::size_t i = 0; s != 0; s &= s - 1) {
-    slots[i++] = lowest_slot(s);
-  }
-  return slots;
 }
 
 /// The extents a thread last chose a path for, with the candidate it chose: -1 before the first.

@@ -234,11 +234,9 @@ void transpose_tile(const Scalar* src, Eigen::Index src_x, Scalar* dst, Eigen::I
         const Scalar* line = buffer + y * permute_tile;
         Scalar* row = to + y * dst_y;
         // Coefficients up to the first address a packet can be streamed to, then whole packets.
-        const Eigen::Index head = std::min<Eigen::Index>(
-            nx,
-            Eigen::Index((sizeof(Packet) - reinterpret_cast<std::uintptr_t>(row) % sizeof(Packet)) %
-                         sizeof(Packet)) /
-                Eigen::Index(sizeof(Scalar)));
+        const std::size_t past = reinterpret_cast<std::uintptr_t>(row) % sizeof(Packet);
+        const Eigen::Index head =
+            past == 0 ? 0 : std::min(nx, Eigen::Index((sizeof(Packet) - past) / sizeof(Scalar)));
         const Eigen::Index body = head + (nx - head) / W * W;
         std::copy_n(line, head, row);
         for (Eigen::Index x = head; x < body; x += W) {

@@ -6,6 +6,8 @@
 
 #include "../config.hpp"
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 
 namespace eigen_einsum::detail {
@@ -110,6 +112,17 @@ struct per_label {
   constexpr T& operator[](char label) { return of[slot_of(label)]; }
   constexpr const T& operator[](char label) const { return of[slot_of(label)]; }
 };
+
+/// The slots of the labels in the set S, lowest first.
+template <label_set S>
+constexpr std::array<int, std::size_t(popcount(S))> slots_of() {
+  std::array<int, std::size_t(popcount(S))> slots{};
+  label_set s = S;
+  for (std::size_t i = 0; s != 0; s &= s - 1) {
+    slots[i++] = lowest_slot(s);
+  }
+  return slots;
+}
 
 /// The product of the values of the labels in `s`, as a double: FLOP counts of large networks
 /// overflow 64-bit integers.
