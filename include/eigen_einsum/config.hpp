@@ -32,6 +32,16 @@
 #define EIGEN_EINSUM_FLATTEN
 #endif
 
+// Inlines a per-call function whatever the caller's size: a call's extent check folds to a few
+// compares only when inlined into it, and GCC stops inlining once an einsum's body grows.
+#if defined(__GNUC__) || defined(__clang__)
+#define EIGEN_EINSUM_ALWAYS_INLINE inline __attribute__((always_inline))
+#elif defined(_MSC_VER)
+#define EIGEN_EINSUM_ALWAYS_INLINE __forceinline
+#else
+#define EIGEN_EINSUM_ALWAYS_INLINE inline
+#endif
+
 // Whether exceptions are enabled (not under -fno-exceptions): shape errors are then thrown.
 #if defined(__cpp_exceptions) || defined(__EXCEPTIONS) || defined(_CPPUNWIND)
 #define EIGEN_EINSUM_HAS_EXCEPTIONS 1

@@ -32,7 +32,7 @@ namespace eigen_einsum {
 /// subscript, mixed scalar types or layouts, or an invalid explicit path. Throws shape_error when
 /// a label's extents differ, or dimensions under `...` neither agree nor are 1.
 template <fixed_string Subscript, class Option = default_options, class... Ops>
-decltype(auto) einsum(Ops&&... ops) {
+EIGEN_ALWAYS_INLINE decltype(auto) einsum(Ops&&... ops) {
   using text = detail::subscript_type<detail::string_chars<Subscript>>;
   return detail::einsum<text, Option>(std::forward<Ops>(ops)...);
 }
@@ -108,7 +108,7 @@ auto record(Ops&&... ops) {
 /// `static constexpr` fixed_string: anything else is the error
 /// `einsum: in C++17 the subscript must be a named eigen_einsum::fixed_string`.
 template <const auto& Subscript, class Option = default_options, class... Ops>
-decltype(auto) einsum(Ops&&... ops) {
+EIGEN_ALWAYS_INLINE decltype(auto) einsum(Ops&&... ops) {
   using type = std::decay_t<decltype(Subscript)>;
   if constexpr (!detail::is_fixed_string<type>) {
     (void)sizeof(diagnostics::subscript_is_not_a_fixed_string<type>);

@@ -21,7 +21,7 @@ namespace eigen_einsum {
 /// einsum with the subscript as a Boost.Hana string: `einsum(BOOST_HANA_STRING("ij->ji"), a)`;
 /// options go first: `einsum<memory_limit<1000>>(BOOST_HANA_STRING("ij,jk,kl->il"), a, b, c)`.
 template <class Option = default_options, char... Text, class... Ops>
-decltype(auto) einsum(boost::hana::string<Text...>, Ops&&... ops) {
+EIGEN_ALWAYS_INLINE decltype(auto) einsum(boost::hana::string<Text...>, Ops&&... ops) {
   return detail::einsum<detail::subscript_text<Text...>, Option>(std::forward<Ops>(ops)...);
 }
 

@@ -45,7 +45,7 @@ auto embed_output(const X& x, std::index_sequence<O...>) {
 /// the plan's result, embedded on the output's diagonals where an output label repeats. For an
 /// identity subscript the operand itself, by reference.
 template <class C, class... Ops>
-decltype(auto) lower_call(const label_extents& extent, const Ops&... ops) {
+EIGEN_ALWAYS_INLINE decltype(auto) lower_call(const label_extents& extent, const Ops&... ops) {
   constexpr const node& root = C::template candidate<0>::value.root();
   constexpr auto written_axes = std::make_index_sequence<std::size_t(C::written.output.size)>{};
   if constexpr (root.kind == node_kind::operand && root.num_steps == 0) {

@@ -83,7 +83,7 @@ struct last_choice {
 /// choice per call: einsum in a loop asks again with the same extents, and pricing every
 /// candidate costs a 0.4 us einsum 15% of its time.
 template <class C>
-int chosen_path(const label_extents& extent) {
+EIGEN_ALWAYS_INLINE int chosen_path(const label_extents& extent) {
   if constexpr (C::candidates.count > 1) {
     static constexpr auto slots = slots_of<C::sets.all()>();
     // Constant-initialised: read without a guard.
@@ -110,7 +110,7 @@ int chosen_path(const label_extents& extent) {
 /// The alternative einsum evaluates for these extents: -1 (zeros) when an extent is 0, else the
 /// chosen path, planned with broadcasts when an extent 1 under '...' repeats.
 template <class C>
-int choose_alternative(const label_extents& extent) {
+EIGEN_ALWAYS_INLINE int choose_alternative(const label_extents& extent) {
   if (extent.zero) {
     return -1;
   }
@@ -119,7 +119,8 @@ int choose_alternative(const label_extents& extent) {
 
 /// The extents of the result of the call C (a compiled<>).
 template <class C>
-Eigen::DSizes<Index, C::expanded.output.size> output_dimensions(const label_extents& extent) {
+EIGEN_ALWAYS_INLINE Eigen::DSizes<Index, C::expanded.output.size>
+output_dimensions(const label_extents& extent) {
   constexpr const label_list& out = C::expanded.output;
   Eigen::DSizes<Index, out.size> dimensions;
   for (int i = 0; i < out.size; ++i) {
@@ -130,7 +131,8 @@ Eigen::DSizes<Index, C::expanded.output.size> output_dimensions(const label_exte
 
 /// The extents of the result of the call C as written, a repeated output label included.
 template <class C>
-Eigen::DSizes<Index, C::written.output.size> result_dimensions(const label_extents& extent) {
+EIGEN_ALWAYS_INLINE Eigen::DSizes<Index, C::written.output.size>
+result_dimensions(const label_extents& extent) {
   constexpr const label_list& out = C::written.output;
   Eigen::DSizes<Index, out.size> dimensions;
   for (int i = 0; i < out.size; ++i) {
@@ -142,7 +144,8 @@ Eigen::DSizes<Index, C::written.output.size> result_dimensions(const label_exten
 /// The einsum expression: the one plan, or a TensorChoiceOp over the alternatives, guarding
 /// against zero extents where the plan's Eigen ops would fail on them.
 template <class C, class Tuple, std::size_t... K>
-auto lower_alternatives(const Tuple& ops, const label_extents& extent, std::index_sequence<K...>) {
+EIGEN_ALWAYS_INLINE auto lower_alternatives(const Tuple& ops, const label_extents& extent,
+                                            std::index_sequence<K...>) {
   if constexpr (sizeof...(K) == 1 && !C::guard_zeros) {
     return lower_alternative<C, 0>(ops, extent);
   } else {

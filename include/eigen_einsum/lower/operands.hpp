@@ -69,7 +69,8 @@ struct has_dimensions<X, std::void_t<decltype(std::declval<const X&>().dimension
 
 /// The extents of any Eigen tensor expression, without evaluating it.
 template <class X>
-std::array<Index, Eigen::internal::traits<X>::NumDimensions> extents_of(const X& x) {
+EIGEN_ALWAYS_INLINE std::array<Index, Eigen::internal::traits<X>::NumDimensions>
+extents_of(const X& x) {
   constexpr int rank = Eigen::internal::traits<X>::NumDimensions;
   std::array<Index, rank> e{};
   if constexpr (has_dimensions<X>::value) {

@@ -118,7 +118,7 @@ struct region_cursor {
 
 /// Appends the regions of `x`'s leaves at `out`.
 template <class X>
-void collect_regions(const X& x, region_cursor& out) {
+EIGEN_ALWAYS_INLINE void collect_regions(const X& x, region_cursor& out) {
   if constexpr (has_read_regions<X>::value) {
     for (const memory_span& m : x.read_regions().memory) {
       *out.span++ = m;
@@ -161,7 +161,7 @@ void collect_regions(const X& x, region_cursor& out) {
 /// The memory Eigen tensor expressions read: one span per leaf tensor, found through the
 /// accessors of Eigen's expression types; an unknown type counts as an unknown span.
 template <class... Xs>
-regions_t<Xs...> read_regions_of(const Xs&... xs) {
+EIGEN_ALWAYS_INLINE regions_t<Xs...> read_regions_of(const Xs&... xs) {
   regions_t<Xs...> regions;
   region_cursor out{regions.memory.data(), regions.resizable.data()};
   (collect_regions(xs, out), ...);
@@ -209,7 +209,7 @@ private:
 
 /// `guard_aliasing(xpr, dims, read_regions_of(a, b...))`: `xpr`, safe to assign to a or b.
 template <class XprType, class Regions>
-TensorAliasGuardOp<XprType, Regions>
+EIGEN_ALWAYS_INLINE TensorAliasGuardOp<XprType, Regions>
 guard_aliasing(const XprType& xpr,
                const typename TensorAliasGuardOp<XprType, Regions>::Dimensions& dimensions,
                const Regions& regions) {
@@ -218,7 +218,8 @@ guard_aliasing(const XprType& xpr,
 
 /// Whether `n` bytes at `dest` overlap a span; unknown spans overlap everything.
 template <std::size_t N, std::size_t R>
-bool overlaps(const read_regions<N, R>& regions, const void* dest, std::size_t n) {
+EIGEN_ALWAYS_INLINE bool overlaps(const read_regions<N, R>& regions, const void* dest,
+                                  std::size_t n) {
   const std::uintptr_t begin = reinterpret_cast<std::uintptr_t>(dest), end = begin + n;
   bool any = false;
   for (const memory_span& m : regions.memory) {
@@ -237,7 +238,7 @@ bool overlaps(const read_regions<N, R>& regions, const void* dest, std::size_t n
 }
 
 template <std::size_t N, std::size_t R>
-void check_not_resized(const read_regions<N, R>& regions) {
+EIGEN_ALWAYS_INLINE void check_not_resized(const read_regions<N, R>& regions) {
   bool resized = false;
   for (const extent_record& r : regions.resizable) {
     resized |= *r.extent != r.was; // no early exit: R is small and the loop unrolls

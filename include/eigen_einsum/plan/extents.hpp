@@ -75,8 +75,8 @@ inline std::string call_text(const subscript& s, const char* text,
 /// extent 1 in one operand takes the other operands' extent; a label repeated in one operand
 /// never does (numpy neither). Reports a shape_error naming the label (or the axes under '...'),
 /// both operands and both extents, the subscript and every operand's shape.
-inline label_extents check_extent_arrays(const subscript& s, const char* text,
-                                         const std::ptrdiff_t* const* dims) {
+EIGEN_EINSUM_ALWAYS_INLINE label_extents check_extent_arrays(const subscript& s, const char* text,
+                                                             const std::ptrdiff_t* const* dims) {
   label_extents extent{};
   signed char first_operand[num_letters] = {}, first_axis[num_letters] = {};
   label_set seen = 0;
@@ -138,7 +138,8 @@ inline void check_gradient_extents(const subscript& s, const char* text,
 
 /// check_extent_arrays over the operands' extent arrays (std::array of Eigen::Index).
 template <class... Dims>
-label_extents check_extents(const subscript& s, const char* text, const Dims&... dims) {
+EIGEN_EINSUM_ALWAYS_INLINE label_extents check_extents(const subscript& s, const char* text,
+                                                       const Dims&... dims) {
   static_assert((std::is_same_v<typename Dims::value_type, std::ptrdiff_t> && ...),
                 "einsum: Eigen::Index is expected to be std::ptrdiff_t (Eigen's default)");
   const std::ptrdiff_t* pointers[] = {dims.data()..., nullptr};
