@@ -92,6 +92,23 @@ TEST_CASE("einsum: fixed extents choose the order at compile time", "[einsum][ne
           eigen_einsum::einsum_path<"ij,jk,kl->il">(a_dyn, b_dyn, a_dyn).path);
 }
 
+TEST_CASE("einsum: fixed extents charge copies as the run-time choice does", "[einsum][network]") {
+  // The outer product bn,bm->bnm first has the fewest FLOPs but copies its 4096 elements into
+  // the GEMM's layout; anm,bm->anb first copies only 8192 bytes of anb.
+  Eigen::TensorFixedSize<float, Eigen::Sizes<32, 16>> bn;
+  Eigen::TensorFixedSize<float, Eigen::Sizes<16, 16, 8>> anm;
+  Eigen::TensorFixedSize<float, Eigen::Sizes<32, 8>> bm;
+  bn.setRandom();
+  anm.setRandom();
+  bm.setRandom();
+  const Eigen::Tensor<float, 2> bn_dyn = bn, bm_dyn = bm;
+  const Eigen::Tensor<float, 3> anm_dyn = anm;
+  const auto fixed = eigen_einsum::einsum_path<"bn,anm,bm->ba">(bn, anm, bm);
+  REQUIRE(fixed.path == std::vector<std::pair<int, int>>{{1, 2}, {0, 1}});
+  REQUIRE(fixed.path == eigen_einsum::einsum_path<"bn,anm,bm->ba">(bn_dyn, anm_dyn, bm_dyn).path);
+  CHECK_EINSUM("bn,anm,bm->ba", bn, anm, bm);
+}
+
 TEST_CASE("einsum: an explicit path and a memory limit", "[einsum][network]") {
   const auto a = random_tensor<float, 2, Eigen::RowMajor>({12, 2}, 1);
   const auto b = random_tensor<float, 2, Eigen::RowMajor>({2, 12}, 2);

@@ -104,6 +104,29 @@ struct compiled {
     return x;
   }
 
+  /// For extents known at compile time, the path the per-call choice would take: the cheapest by
+  /// FLOPs plus copies among the fewest-FLOPs path for these extents and the scenarios' paths.
+  /// An order that copies nothing beats one that saves a few FLOPs and copies everything.
+  static constexpr contraction_path static_choice() {
+    const label_sizes x = static_sizes();
+    path_candidates all{};
+    all.add(best_path(sets, x, option::limit), sets);
+    const path_candidates scenarios = candidates_of(sets);
+    for (int k = 0; k < scenarios.count; ++k) {
+      all.add(scenarios.paths[k], sets);
+    }
+    const bool raw[] = {
+        bool(Eigen::TensorEvaluator<const Ops, Eigen::DefaultDevice>::RawAccess)...};
+    double copy_costs[max_path_candidates] = {};
+    for (int k = 0; k < all.count; ++k) {
+      const plan<max_nodes> p =
+          make_plan<max_nodes>(without_broadcast(expanded), facts.row_major, all.paths[k]);
+      copy_costs[k] =
+          flops_per_copied_element * copied_elements(copy_model_of(p, raw, facts.row_major), x);
+    }
+    return all.paths[choose_path(all, sets, x, option::limit, copy_costs)];
+  }
+
   static constexpr path_candidates make_candidates() {
     path_candidates c{};
     if (!ok) {
@@ -113,7 +136,7 @@ struct compiled {
     } else if (num_operands <= 2) {
       c.add(left_to_right(num_operands), sets);
     } else if constexpr (all_static) {
-      c.add(best_path(sets, static_sizes(), option::limit), sets);
+      c.add(static_choice(), sets);
     } else {
       c = candidates_of(sets);
     }

@@ -56,10 +56,6 @@ auto lower_alternative(const Tuple& ops, const label_extents& extent) {
   return lower_node<P, P::value.num_nodes - 1>(ops, extent);
 }
 
-/// FLOPs one copied element is charged in the choice of a path: a blocked permutation moves an
-/// element in about the time Eigen's GEMM takes for 30-60 FLOPs.
-inline constexpr double flops_per_copied_element = 32;
-
 template <class C, std::size_t... K>
 int choose_candidate(const label_extents& extent, std::index_sequence<K...>) {
   if constexpr ((copies_nothing(C::template copies<int(K)>::value) && ...)) {
