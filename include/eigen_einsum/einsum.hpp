@@ -22,9 +22,9 @@ namespace eigen_einsum {
 ///   Eigen::Tensor<float, 2> d = eigen_einsum::einsum<"ij,jk,kl->il">(a, b, c);
 ///
 /// Returns a lazy Eigen tensor expression (the operand itself for an identity subscript). With
-/// three or more operands the contraction order has the fewest FLOPs (numpy's cost model): chosen
-/// at compile time for TensorFixedSize operands, else at run time among a few orders fixed at
-/// compile time. `Option` is eigen_einsum::path<...> (an explicit order) or memory_limit<N>.
+/// three or more operands the contraction order costs least (numpy's FLOPs plus its copies):
+/// chosen at compile time for TensorFixedSize operands, else at run time among a few orders fixed
+/// at compile time. `Option` is eigen_einsum::path<...> (an explicit order) or memory_limit<N>.
 /// Subscripts follow numpy (doc/semantics.md), `...` included: `einsum<"...ij,...jk->...ik">`
 /// broadcasts extent-1 dimensions under `...`.
 /// Compile errors start with `einsum:` for a malformed subscript, a wrong number of operands, a

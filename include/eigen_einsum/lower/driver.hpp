@@ -83,10 +83,9 @@ EIGEN_ALWAYS_INLINE decltype(auto) einsum(Ops&&... ops) {
     } else if constexpr (identity) {
       // The operand itself, guarded: `d = einsum<"ij->ij">(a)` where d overlaps a.
       const auto& x = std::get<0>(std::forward_as_tuple(ops...));
-      return guard_aliasing(x, output_dimensions<c>(extent), read_regions_of(ops...));
+      return guard_aliasing(x, output_dimensions<c>(extent), ops...);
     } else {
-      return guard_aliasing(lower_call<c>(extent, ops...), result_dimensions<c>(extent),
-                            read_regions_of(ops...));
+      return guard_aliasing(lower_call<c>(extent, ops...), result_dimensions<c>(extent), ops...);
     }
   }
 }

@@ -206,8 +206,7 @@ template <class C, int K, class G, class Tuple, std::size_t... J>
 auto guarded_gradient(const G& g, const Tuple& ops, std::index_sequence<J...> rest) {
   using operand = operand_t<std::tuple_element_t<K, Tuple>>;
   const Eigen::DSizes<Index, rank_of<operand>> dims(extents_of(std::get<K>(ops)));
-  return guard_aliasing(gradient_expression<C, K>(g, ops, rest), dims,
-                        read_regions_of(g, std::get<J>(ops)...));
+  return guard_aliasing(gradient_expression<C, K>(g, ops, rest), dims, g, std::get<J>(ops)...);
 }
 
 /// The mistakes a gradient call can make, each with its one diagnostic.

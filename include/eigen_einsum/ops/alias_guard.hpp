@@ -76,6 +76,11 @@ struct is_resizable_tensor : std::false_type {};
 template <class S, int R, int O, class I>
 struct is_resizable_tensor<Eigen::Tensor<S, R, O, I>> : std::true_type {};
 
+template <class X>
+struct is_tensor_ref : std::false_type {};
+template <class P>
+struct is_tensor_ref<Eigen::TensorRef<P>> : std::true_type {};
+
 /// How many spans and extent records `read_regions_of` finds in an expression of type X.
 template <class X>
 constexpr region_count count_regions() {
@@ -130,9 +135,13 @@ EIGEN_ALWAYS_INLINE void collect_regions(const X& x, region_cursor& out) {
     const std::size_t bytes =
         std::size_t(Eigen::internal::array_prod(x.dimensions())) * sizeof(*x.data());
     const std::uintptr_t begin = reinterpret_cast<std::uintptr_t>(x.data());
-    // A TensorRef of an expression has no data: its memory is unknown.
-    *out.span++ =
-        begin == 0 && bytes > 0 ? memory_span{0, UINTPTR_MAX} : memory_span{begin, begin + bytes};
+    if constexpr (is_tensor_ref<X>::value) {
+      // A TensorRef of an expression has no data: its memory is unknown.
+      *out.span++ =
+          begin == 0 && bytes > 0 ? memory_span{0, UINTPTR_MAX} : memory_span{begin, begin + bytes};
+    } else {
+      *out.span++ = memory_span{begin, begin + bytes};
+    }
     if constexpr (is_resizable_tensor<X>::value) {
       for (int i = 0; i < X::NumIndices; ++i) {
         *out.resizable++ = {&x.dimensions()[i], x.dimensions()[i]};
@@ -193,8 +202,11 @@ public:
   using Dimensions =
       Eigen::DSizes<Index, Eigen::internal::traits<TensorAliasGuardOp>::NumDimensions>;
 
-  TensorAliasGuardOp(const XprType& xpr, const Dimensions& dimensions, const Regions& regions)
-      : m_xpr(xpr), m_dimensions(dimensions), m_regions(regions) {}
+  /// Records the regions of `leaves` in place: built elsewhere and copied, they cost tiny einsums
+  /// a dozen stores more.
+  template <class... Leaves>
+  TensorAliasGuardOp(const XprType& xpr, const Dimensions& dimensions, const Leaves&... leaves)
+      : m_xpr(xpr), m_dimensions(dimensions), m_regions(read_regions_of(leaves...)) {}
 
   const XprType& expression() const { return m_xpr; }
   /// The extents when the expression was built: those of the result, as Eigen's resize reads them.
@@ -207,13 +219,13 @@ private:
   Regions m_regions;
 };
 
-/// `guard_aliasing(xpr, dims, read_regions_of(a, b...))`: `xpr`, safe to assign to a or b.
-template <class XprType, class Regions>
-EIGEN_ALWAYS_INLINE TensorAliasGuardOp<XprType, Regions>
-guard_aliasing(const XprType& xpr,
-               const typename TensorAliasGuardOp<XprType, Regions>::Dimensions& dimensions,
-               const Regions& regions) {
-  return TensorAliasGuardOp<XprType, Regions>(xpr, dimensions, regions);
+/// `guard_aliasing(xpr, dims, a, b...)`: `xpr`, which reads a, b..., safe to assign to a or b.
+template <class XprType, class... Leaves>
+EIGEN_ALWAYS_INLINE TensorAliasGuardOp<XprType, regions_t<Leaves...>> guard_aliasing(
+    const XprType& xpr,
+    const typename TensorAliasGuardOp<XprType, regions_t<Leaves...>>::Dimensions& dimensions,
+    const Leaves&... leaves) {
+  return TensorAliasGuardOp<XprType, regions_t<Leaves...>>(xpr, dimensions, leaves...);
 }
 
 /// Whether `n` bytes at `dest` overlap a span; unknown spans overlap everything.
