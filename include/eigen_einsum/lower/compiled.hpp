@@ -121,8 +121,7 @@ struct compiled {
     for (int k = 0; k < all.count; ++k) {
       const plan<max_nodes> p =
           make_plan<max_nodes>(without_broadcast(expanded), facts.row_major, all.paths[k]);
-      copy_costs[k] =
-          flops_per_copied_element * copied_elements(copy_model_of(p, raw, facts.row_major), x);
+      copy_costs[k] = copy_flops(copy_model_of(p, raw, facts.row_major), x);
     }
     return all.paths[choose_path(all, sets, x, option::limit, copy_costs)];
   }

@@ -61,8 +61,7 @@ int choose_candidate(const label_extents& extent, std::index_sequence<K...>) {
   if constexpr ((copies_nothing(C::template copies<int(K)>::value) && ...)) {
     return choose_path(C::candidates, C::sets, extent, C::option::limit); // FLOPs decide
   } else {
-    const double copy_costs[] = {flops_per_copied_element *
-                                 copied_elements(C::template copies<int(K)>::value, extent)...};
+    const double copy_costs[] = {copy_flops(C::template copies<int(K)>::value, extent)...};
     return choose_path(C::candidates, C::sets, extent, C::option::limit, copy_costs);
   }
 }

@@ -568,6 +568,13 @@ constexpr double copied_elements(const copy_model<MaxNodes>& m, const per_label<
 /// element in about the time Eigen's GEMM takes for 30-60 FLOPs.
 inline constexpr double flops_per_copied_element = 32;
 
+/// What a plan's copies cost for extents `x`, in FLOPs: choose_path's copy_costs, the same for
+/// the compile-time choice (fixed extents) and the per-call one.
+template <int MaxNodes, class T>
+constexpr double copy_flops(const copy_model<MaxNodes>& m, const per_label<T>& x) {
+  return flops_per_copied_element * copied_elements(m, x);
+}
+
 /// Plans a one- or two-operand subscript.
 constexpr plan<3> make_plan(const subscript& s, bool row_major) {
   return make_plan<3>(s, row_major, left_to_right(s.num_operands));
