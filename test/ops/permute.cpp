@@ -162,9 +162,15 @@ TEMPLATE_TEST_CASE("permute: past 8 MB the destination is streamed, on both devi
   require_equal(inside, to_dyn(want));
   REQUIRE(buffer.front() == S(7));
   REQUIRE(buffer.back() == S(7));
-  // Every axis reversed: both contiguous axes have rows a page and more apart.
-  const auto u = random_tensor<S, 4, L>({40, 17, 30, 107}, 6);
+  // Every axis reversed: both contiguous axes have rows a page and more apart. Where the
+  // destination's contiguous axis is short (40 and 3 floats), a tile also spans the next axis
+  // (3 and 42 steps of it, the last block ragged) so that its rows are 512 bytes long.
   const std::array<int, 4> reverse{3, 2, 1, 0};
-  Eigen::Tensor<S, 4, L> reversed = u.shuffle(reverse);
-  require_equal(evaluate_on(Eigen::DefaultDevice(), permute(u, reverse)), to_dyn(reversed));
+  for (const auto& dims :
+       {std::array<Index, 4>{40, 17, 30, 107}, std::array<Index, 4>{3, 700, 10, 107}}) {
+    const auto u = random_tensor<S, 4, L>(dims, 6);
+    Eigen::Tensor<S, 4, L> reversed = u.shuffle(reverse);
+    require_equal(evaluate_on(Eigen::DefaultDevice(), permute(u, reverse)), to_dyn(reversed));
+    require_equal(evaluate_on(threads.device, permute(u, reverse)), to_dyn(reversed));
+  }
 }
