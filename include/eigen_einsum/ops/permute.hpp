@@ -166,7 +166,8 @@ inline constexpr Eigen::Index permute_tile = 64;
 /// floats) 1.8x slower.
 inline constexpr Eigen::Index permute_row_bytes = 512;
 
-/// A tile's buffer starts on a page.
+/// A tile's buffer starts on a page, as in every configuration measured (64 bytes would do for
+/// its packets).
 inline constexpr std::size_t permute_buffer_align = 4096;
 
 /// Frees a permutation kernel's buffer.
@@ -240,9 +241,9 @@ struct tile_span {
 
 /// `dst[x + y * dst_y] = src[x * src_x + y]` for x0 <= x < x1 and y0 <= y < y1: one tile of a 2-D
 /// transpose, stored with streaming stores when `stream`. Given a `buffer` for its rows (streamed
-/// into rows that lie apart), the tile and the steps of `span` are
-/// transposed into it first and each row then written whole: a row's cache lines leave together,
-/// which the memory takes faster than lines scattered over the tile's rows.
+/// into rows that lie apart), the tile and the steps of `span` are transposed into it first and
+/// each row then written whole: a row's cache lines leave together, which the memory takes faster
+/// than lines scattered over the tile's rows.
 template <class Scalar>
 void transpose_tile(const Scalar* src, Eigen::Index src_x, Scalar* dst, Eigen::Index dst_y,
                     Eigen::Index x0, Eigen::Index x1, Eigen::Index y0, Eigen::Index y1, bool stream,
@@ -266,7 +267,7 @@ void transpose_tile(const Scalar* src, Eigen::Index src_x, Scalar* dst, Eigen::I
         const Scalar* line = buffer + y * length;
         Scalar* row = to + y * dst_y;
         // Coefficients up to the first address a packet can be streamed to, whole packets, the
-        // rest; copies only where there is something to copy (calls to copy nothing cost).
+        // rest (no call to copy nothing).
         const std::size_t past = reinterpret_cast<std::uintptr_t>(row) % sizeof(Packet);
         const Index head =
             past == 0 ? 0 : std::min(length, Index((sizeof(Packet) - past) / sizeof(Scalar)));
@@ -335,14 +336,16 @@ void permute_memory(const permute_loops<N>& p, const Scalar* src, Scalar* dst,
       x_block = std::min(axis.extent, x_side / x.extent);
     }
   }
-  const Index prefetch_ahead = buffered && x.from * bytes >= permute_far_rows ? y_side * bytes : 0;
+  const Index prefetch_ahead =
+      stream && !rows && x.from * bytes >= permute_far_rows ? y_side * bytes : 0;
   const Index x_tiles = rows ? 1 : (x.extent + x_side - 1) / x_side;
   const Index pieces =
       rows ? (x.extent + run - 1) / run : x_tiles * ((y.extent + y_side - 1) / y_side);
+  // Outer loop k runs in blocks of this many steps.
+  auto block_of = [x_next, x_block](int k) { return k == x_next ? x_block : Index(1); };
   Index outer = 1;
   for (int k = 0; k < p.num_outer; ++k) {
-    const Index block = k == x_next ? x_block : 1;
-    outer *= (p.axes[std::size_t(p.outer[std::size_t(k)])].extent + block - 1) / block;
+    outer *= (p.axes[std::size_t(p.outer[std::size_t(k)])].extent + block_of(k) - 1) / block_of(k);
   }
   // By reference: parallelFor returns when the work is done, and for scalars without streaming
   // stores some of these are constants that clang warns against capturing.
@@ -359,7 +362,7 @@ void permute_memory(const permute_loops<N>& p, const Scalar* src, Scalar* dst,
       tile_span span;
       for (int k = 0; k < p.num_outer; ++k) {
         const permute_axis& axis = p.axes[std::size_t(p.outer[std::size_t(k)])];
-        const Index block = k == x_next ? x_block : 1;
+        const Index block = block_of(k);
         const Index count = (axis.extent + block - 1) / block, i = rest % count;
         rest /= count;
         from += i * block * axis.from;
