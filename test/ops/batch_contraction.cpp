@@ -291,11 +291,15 @@ TEST_CASE("batch_contraction: ThreadPoolDevice with 2 threads", "[batch_contract
   };
   STATIC_REQUIRE(eigen_einsum::detail::has_parallel_for<Eigen::ThreadPoolDevice>::value);
   STATIC_REQUIRE(!eigen_einsum::detail::has_parallel_for<Eigen::DefaultDevice>::value);
+  // Past the 4e6 multiply-adds from which the op uses the threads.
   SECTION("batches split over threads") {
-    run(A{8, 6, 7}, A{8, 7, 9});
+    run(A{17, 64, 60}, A{17, 60, 64});
   }
   SECTION("one batch: the GEMM is split") {
-    run(A{1, 40, 30}, A{1, 30, 50});
+    run(A{1, 160, 170}, A{1, 170, 150});
+  }
+  SECTION("below the threshold: one thread") {
+    run(A{8, 6, 7}, A{8, 7, 9});
   }
   SECTION("small slices") {
     run(A{5, 3, 2}, A{5, 2, 4});

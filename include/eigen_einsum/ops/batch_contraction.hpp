@@ -12,6 +12,7 @@
 #include "tensor.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <cstring>
 #include <type_traits>
@@ -481,11 +482,17 @@ private:
       // Below about a millisecond of work, handing out tasks costs more than it saves.
       const bool worth_threads = double(batches) * double(m) * double(n) * double(k) >= 4.0e6;
       if (threads > 1 && worth_threads && batches >= threads) {
-        // One GEMM per task: the batches are independent and each task keeps its slice in cache.
-        const double flops = double(m) * double(n) * double(k);
-        const TensorOpCost cost(double(sizeof(Scalar)) * double(m * k + k * n),
-                                double(sizeof(Scalar)) * double(m * n), flops);
-        this->m_device.parallelFor(batches, cost, run);
+        // One worker a thread, each taking the next slice until none is left, so that a thread
+        // the rest of the machine slows down takes fewer: Eigen's parallelFor hands out tasks of
+        // batches / (4 threads) slices, and 32x256^3 ran 1.65-1.92x faster on 2 threads, not 1.98.
+        std::atomic<Index> next{0};
+        const double flops = double(m) * double(n) * double(k) * double(batches) / double(threads);
+        this->m_device.parallelFor(threads, TensorOpCost(0, 0, flops), [&](Index, Index) {
+          for (Index b = next.fetch_add(1, std::memory_order_relaxed); b < batches;
+               b = next.fetch_add(1, std::memory_order_relaxed)) {
+            run(b, b + 1);
+          }
+        });
       } else if (threads > 1 && worth_threads && !small) {
         // Too few batches to go round: let Eigen's threaded tensor contraction split each GEMM.
         const array<IndexPair<Index>, 1> pair{{IndexPair<Index>(XTrans ? 0 : 1, YTrans ? 1 : 0)}};
