@@ -483,8 +483,8 @@ private:
       const bool worth_threads = double(batches) * double(m) * double(n) * double(k) >= 4.0e6;
       if (threads > 1 && worth_threads && batches >= threads) {
         // One worker a thread, each taking the next slice until none is left, so that a thread
-        // the rest of the machine slows down takes fewer: Eigen's parallelFor hands out tasks of
-        // batches / (4 threads) slices, and 32x256^3 ran 1.65-1.92x faster on 2 threads, not 1.98.
+        // the rest of the machine slows down takes fewer: Eigen's parallelFor hands out fixed
+        // tasks of at least batches / (4 threads) slices.
         std::atomic<Index> next{0};
         const double flops = double(m) * double(n) * double(k) * double(batches) / double(threads);
         this->m_device.parallelFor(threads, TensorOpCost(0, 0, flops), [&](Index, Index) {
