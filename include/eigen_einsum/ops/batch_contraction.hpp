@@ -482,15 +482,17 @@ private:
       // Below about a millisecond of work, handing out tasks costs more than it saves.
       const bool worth_threads = double(batches) * double(m) * double(n) * double(k) >= 4.0e6;
       if (threads > 1 && worth_threads && batches >= threads) {
-        // One worker a thread, each taking the next slice until none is left, so that a thread
+        // One worker a thread, each taking the next chunk until none is left, so that a thread
         // the rest of the machine slows down takes fewer: Eigen's parallelFor hands out fixed
-        // tasks of at least batches / (4 threads) slices.
+        // tasks of at least batches / (4 threads) slices. A chunk (16 or more a thread) sets
+        // up the GEMM's blocking once for its slices.
+        const Index chunk = std::max<Index>(1, batches / (16 * threads));
         std::atomic<Index> next{0};
         const double flops = double(m) * double(n) * double(k) * double(batches) / double(threads);
         this->m_device.parallelFor(threads, TensorOpCost(0, 0, flops), [&](Index, Index) {
-          for (Index b = next.fetch_add(1, std::memory_order_relaxed); b < batches;
-               b = next.fetch_add(1, std::memory_order_relaxed)) {
-            run(b, b + 1);
+          for (Index b = next.fetch_add(chunk, std::memory_order_relaxed); b < batches;
+               b = next.fetch_add(chunk, std::memory_order_relaxed)) {
+            run(b, std::min(b + chunk, batches));
           }
         });
       } else if (threads > 1 && worth_threads && !small) {
