@@ -3,13 +3,26 @@
 // RowMajor throughout: it is numpy's layout, and the one where `chip(b, 0)` of a batch-first
 // tensor is a contiguous slice, i.e. the hand-written loop's best case. Times are wall clock; the
 // CPU column is the whole process's CPU time, so CPU / Time shows how many cores a run really got.
+// `bench_batch_contraction --paired [rounds]` times the thread-scaling yardstick instead: each
+// round runs einsum and Eigen's contraction of the same FLOPs on 1 and 2 threads, in blocks of
+// about 40 ms and a rotating order, and the round's ratio of their 2-thread speedups cancels the
+// machine's drift. It prints the median ratio with its quartiles, against two 1-thread baselines:
+// DefaultDevice, and a ThreadPoolDevice of one thread (Eigen's ThreadPool contraction then runs
+// the same code on 1 and on 2 threads, where its DefaultDevice contraction is a different kernel).
 #define EIGEN_USE_THREADS
 #include <eigen_einsum/ops/batch_contraction.hpp>
 #include <eigen_einsum/plan/parse.hpp>
 
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstddef>
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <string>
+#include <vector>
 
 namespace {
 
@@ -37,6 +50,12 @@ struct bimd_bind_bimn {
 Eigen::ThreadPoolDevice& pool_device() {
   static Eigen::ThreadPool pool(2);
   static Eigen::ThreadPoolDevice device(&pool, 2);
+  return device;
+}
+
+Eigen::ThreadPoolDevice& one_thread_pool_device() {
+  static Eigen::ThreadPool pool(1);
+  static Eigen::ThreadPoolDevice device(&pool, 1);
   return device;
 }
 
@@ -182,6 +201,111 @@ void same_flops_contract(benchmark::State& state) {
   set_flops(state, 2.0 * double(state.range(0) * state.range(1) * state.range(2)));
 }
 
+// ---- --paired: the 2-thread speedups, round by round --------------------------------------------
+
+double seconds_per_call(const std::function<void()>& f, long n) {
+  const auto start = std::chrono::steady_clock::now();
+  for (long i = 0; i < n; ++i) {
+    f();
+    benchmark::ClobberMemory();
+  }
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() /
+         double(n);
+}
+
+/// Variants 0-5: einsum on DefaultDevice, a 1-thread pool, a 2-thread pool; then Eigen's
+/// contraction of the same FLOPs on the same three.
+void pair_threads(const char* name, const std::vector<std::function<void()>>& variant, int rounds) {
+  std::vector<long> calls;
+  for (const auto& f : variant) {
+    f();
+    calls.push_back(std::max(1L, long(4e-2 / seconds_per_call(f, 1))));
+  }
+  std::vector<std::vector<double>> time(variant.size()), ratio(2);
+  for (int r = 0; r < rounds; ++r) {
+    std::vector<double> t(variant.size());
+    for (std::size_t v = 0; v < variant.size(); ++v) {
+      const std::size_t w = (v + std::size_t(r)) % variant.size();
+      t[w] = seconds_per_call(variant[w], calls[w]);
+    }
+    for (std::size_t v = 0; v < variant.size(); ++v) {
+      time[v].push_back(t[v]);
+    }
+    // (einsum's 1-thread time / its 2-thread time) / (Eigen's 1-thread / Eigen's 2-thread)
+    ratio[0].push_back((t[0] / t[2]) / (t[3] / t[5]));
+    ratio[1].push_back((t[1] / t[2]) / (t[4] / t[5]));
+  }
+  for (auto* v : {&time, &ratio}) {
+    for (auto& x : *v) {
+      std::sort(x.begin(), x.end());
+    }
+  }
+  const auto mid = [](const std::vector<double>& x) { return x[x.size() / 2]; };
+  const auto low = [](const std::vector<double>& x) { return x[x.size() / 4]; };
+  const auto high = [](const std::vector<double>& x) { return x[x.size() - 1 - x.size() / 4]; };
+  std::printf("%s, median of %d rounds (ms):\n", name, rounds);
+  std::printf("  einsum  1 thread %.2f, 1-thread pool %.2f, 2-thread pool %.2f\n",
+              mid(time[0]) * 1e3, mid(time[1]) * 1e3, mid(time[2]) * 1e3);
+  std::printf("  Eigen   1 thread %.2f, 1-thread pool %.2f, 2-thread pool %.2f\n",
+              mid(time[3]) * 1e3, mid(time[4]) * 1e3, mid(time[5]) * 1e3);
+  const char* base[] = {"1 thread (DefaultDevice)", "1-thread pool"};
+  for (std::size_t b = 0; b < 2; ++b) {
+    std::printf("  speedup ratio, from %-24s %.3f  (quartiles %.3f %.3f)\n", base[b], mid(ratio[b]),
+                low(ratio[b]), high(ratio[b]));
+  }
+}
+
+/// Eigen's contraction of (m x k) . (k x n) on device `d`, or DefaultDevice when `d` is null.
+std::function<void()> same_flops(tensor<2>& a, tensor<2>& b, tensor<2>& c,
+                                 Eigen::ThreadPoolDevice* d) {
+  return [&a, &b, &c, d] {
+    const Eigen::array<Eigen::IndexPair<Index>, 1> pair{{Eigen::IndexPair<Index>(1, 0)}};
+    if (d == nullptr)
+      c = a.contract(b, pair);
+    else
+      c.device(*d) = a.contract(b, pair);
+  };
+}
+
+struct same_flops_data {
+  tensor<2> a, b, c;
+  same_flops_data(Index m, Index k, Index n) : a(m, k), b(k, n), c(m, n) {
+    a.setRandom();
+    b.setRandom();
+  }
+  std::vector<std::function<void()>> variants() {
+    return {same_flops(a, b, c, nullptr), same_flops(a, b, c, &one_thread_pool_device()),
+            same_flops(a, b, c, &pool_device())};
+  }
+};
+
+template <class Vector>
+Vector& append(Vector& x, Vector y) {
+  x.insert(x.end(), y.begin(), y.end());
+  return x;
+}
+
+void paired(int rounds) {
+  {
+    attention_data d;
+    same_flops_data e(2048, 64, 2048);
+    std::vector<std::function<void()>> v{
+        [&] { d.s = batch_contract<bimd_bind_bimn>(d.q, d.k); },
+        [&] { d.s.device(one_thread_pool_device()) = batch_contract<bimd_bind_bimn>(d.q, d.k); },
+        [&] { d.s.device(pool_device()) = batch_contract<bimd_bind_bimn>(d.q, d.k); }};
+    pair_threads("bimd,bind->bimn 8,8,256,256,64", append(v, e.variants()), rounds);
+  }
+  {
+    bmm_data d(32, 256, 256, 256);
+    same_flops_data e(2048, 256, 1024);
+    std::vector<std::function<void()>> v{
+        [&] { d.c = batch_contract<bij_bjk_bik>(d.a, d.b); },
+        [&] { d.c.device(one_thread_pool_device()) = batch_contract<bij_bjk_bik>(d.a, d.b); },
+        [&] { d.c.device(pool_device()) = batch_contract<bij_bjk_bik>(d.a, d.b); }};
+    pair_threads("bij,bjk->bik 32x256^3", append(v, e.variants()), rounds);
+  }
+}
+
 } // namespace
 
 BENCHMARK(attention_einsum<1>)
@@ -298,4 +422,16 @@ BENCHMARK(same_flops_contract<2>)
     ->MeasureProcessCPUTime()
     ->UseRealTime();
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  if (argc > 1 && std::string(argv[1]) == "--paired") {
+    paired(argc > 2 ? std::atoi(argv[2]) : 41);
+    return 0;
+  }
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) {
+    return 1;
+  }
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
