@@ -144,8 +144,9 @@ EIGEN_ALWAYS_INLINE auto lower_alternatives(const Tuple& ops, const label_extent
   if constexpr (sizeof...(K) == 1 && !C::guard_zeros) {
     return lower_alternative<C, 0>(ops, extent);
   } else {
-    return choose(choose_alternative<C>(extent), output_dimensions<C>(extent),
-                  lower_alternative<C, int(K)>(ops, extent)...);
+    using choice = TensorChoiceOp<decltype(lower_alternative<C, int(K)>(ops, extent))...>;
+    return choice(choose_alternative<C>(extent), output_dimensions<C>(extent), build_alternatives,
+                  [&](auto k) { return lower_alternative<C, decltype(k)::value>(ops, extent); });
   }
 }
 
