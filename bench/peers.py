@@ -17,6 +17,10 @@ biases the ratio: --rounds N alternates them N times and keeps each side's faste
 median of its repetitions in that round). numpy and torch return views for permutations and
 diagonals; those are copied into a preallocated
 array (np.copyto, Tensor.copy_), as einsum's result is written into a preallocated tensor.
+--paired N times each case alone instead, einsum and the peers alternately N times, and prints the
+median of the N rounds' ratios with its quartiles: the two sides of a ratio then run seconds
+apart, not minutes, which matters most for the rows bound by memory bandwidth, where this shared
+machine's bandwidth moves by 30% between runs.
 """
 import argparse
 import json
@@ -166,6 +170,8 @@ def main():
                    help="OPENBLAS_CORETYPE values to try (empty: OpenBLAS's own detection)")
     p.add_argument("--rounds", type=int, default=1,
                    help="alternate einsum and the peers this many times; keep each side's best")
+    p.add_argument("--paired", type=int, default=0,
+                   help="time each case alone, einsum and the peers alternately this many times")
     p.add_argument("--json", help="save the measurements here")
     p.add_argument("--worker", help=argparse.SUPPRESS)
     p.add_argument("--cases", dest="cases", help=argparse.SUPPRESS)
@@ -194,6 +200,8 @@ def main():
     for line in verify.splitlines():
         name, total, absolute = line.split()
         checks[name] = (float(total), float(absolute))
+    if args.paired:
+        return paired(args, best, checks)
     ours, peers = {}, None
     for _ in range(max(1, args.rounds)):
         for key, value in einsum_times(args.binary, args, best).items():
@@ -234,6 +242,47 @@ def main():
             json.dump({"coretype": best, "rows": rows, "einsum": {f"{k[0]}/{k[1]}": v for k, v in
                                                                    ours.items()}}, f, indent=1)
     return 0 if all(r["ok"] for r in rows) else 1
+
+
+def paired(args, coretype, checks):
+    """--paired: each case alone, einsum and the peers alternately; the median round ratio."""
+    print()
+    print(f"| case | einsum ms | numpy ms | torch ms | einsum / min(peers), median of "
+          f"{args.paired} rounds (quartiles) | check |")
+    print("|---|---:|---:|---:|---:|---|")
+    all_ok = True
+    for name, _ in parse_list(args.cases_text):
+        if args.filter and not re.search(args.filter, name):
+            continue
+        one = argparse.Namespace(**vars(args))
+        one.filter = "^" + re.escape(name) + "$"
+        mine, numpy_t, torch_t, copy_t, ratios = [], [], [], [], []
+        ok = True
+        for _ in range(args.paired):
+            times = einsum_times(args.binary, one, coretype)
+            row = child(one, coretype, "cases")["cases"][name]
+            mine.append(times[("BM_einsum", name)][0])
+            if ("BM_memcpy", name) in times:
+                copy_t.append(times[("BM_memcpy", name)][0])
+            numpy_t.append(row["numpy"][0])
+            torch_t.append(row["torch"][0])
+            ratios.append(mine[-1] / min(numpy_t[-1], torch_t[-1]))
+            total, absolute = checks[name]
+            tolerance = 1e-4 * row["bound"] + 1e-6
+            ok = ok and abs(total - row["sum"]) <= tolerance and \
+                abs(absolute - row["abs"]) <= tolerance
+        all_ok = all_ok and ok
+        ratios.sort()
+        quarter = len(ratios) // 4
+        extra = ""
+        if copy_t:
+            share = statistics.median(c / m for c, m in zip(copy_t, mine))
+            extra = f" (einsum at {100 * share:.0f}% of memcpy's bandwidth, median of rounds)"
+        print(f"| `{name}` | {statistics.median(mine) * 1e3:.3f} | "
+              f"{statistics.median(numpy_t) * 1e3:.3f} | {statistics.median(torch_t) * 1e3:.3f} | "
+              f"{statistics.median(ratios):.2f} ({ratios[quarter]:.2f}-{ratios[-1 - quarter]:.2f}) | "
+              f"{'ok' if ok else 'DIFFERS'}{extra} |", flush=True)
+    return 0 if all_ok else 1
 
 
 if __name__ == "__main__":
