@@ -213,22 +213,43 @@ double seconds_per_call(const std::function<void()>& f, long n) {
          double(n);
 }
 
-/// Variants 0-5: einsum on DefaultDevice, a 1-thread pool, a 2-thread pool; then Eigen's
-/// contraction of the same FLOPs on the same three.
-void pair_threads(const char* name, const std::vector<std::function<void()>>& variant, int rounds) {
+/// The three ways each side runs: DefaultDevice, a 1-thread pool, a 2-thread pool.
+using variants = std::vector<std::function<void()>>;
+
+/// `dst = xpr` on `device`, or on DefaultDevice when `device` is null.
+template <class Dst, class Xpr>
+void assign_on(Eigen::ThreadPoolDevice* device, Dst& dst, const Xpr& xpr) {
+  if (device == nullptr)
+    dst = xpr;
+  else
+    dst.device(*device) = xpr;
+}
+
+/// `run(device)` on each of the three devices, as variants.
+template <class Run>
+variants on_each_device(Run run) {
+  return {[=] { run(nullptr); }, [=] { run(&one_thread_pool_device()); },
+          [=] { run(&pool_device()); }};
+}
+
+/// Times `einsum` and `eigen` (Eigen's contraction of the same FLOPs) round by round and prints
+/// the median ratio of their 2-thread speedups.
+void pair_threads(const char* name, const variants& einsum, const variants& eigen, int rounds) {
+  variants all = einsum;
+  all.insert(all.end(), eigen.begin(), eigen.end());
   std::vector<long> calls;
-  for (const auto& f : variant) {
+  for (const auto& f : all) {
     f();
     calls.push_back(std::max(1L, long(4e-2 / seconds_per_call(f, 1))));
   }
-  std::vector<std::vector<double>> time(variant.size()), ratio(2);
+  std::vector<std::vector<double>> time(all.size()), ratio(2);
   for (int r = 0; r < rounds; ++r) {
-    std::vector<double> t(variant.size());
-    for (std::size_t v = 0; v < variant.size(); ++v) {
-      const std::size_t w = (v + std::size_t(r)) % variant.size();
-      t[w] = seconds_per_call(variant[w], calls[w]);
+    std::vector<double> t(all.size());
+    for (std::size_t v = 0; v < all.size(); ++v) {
+      const std::size_t w = (v + std::size_t(r)) % all.size();
+      t[w] = seconds_per_call(all[w], calls[w]);
     }
-    for (std::size_t v = 0; v < variant.size(); ++v) {
+    for (std::size_t v = 0; v < all.size(); ++v) {
       time[v].push_back(t[v]);
     }
     // (einsum's 1-thread time / its 2-thread time) / (Eigen's 1-thread / Eigen's 2-thread)
@@ -255,54 +276,38 @@ void pair_threads(const char* name, const std::vector<std::function<void()>>& va
   }
 }
 
-/// Eigen's contraction of (m x k) . (k x n) on device `d`, or DefaultDevice when `d` is null.
-std::function<void()> same_flops(tensor<2>& a, tensor<2>& b, tensor<2>& c,
-                                 Eigen::ThreadPoolDevice* d) {
-  return [&a, &b, &c, d] {
-    const Eigen::array<Eigen::IndexPair<Index>, 1> pair{{Eigen::IndexPair<Index>(1, 0)}};
-    if (d == nullptr)
-      c = a.contract(b, pair);
-    else
-      c.device(*d) = a.contract(b, pair);
-  };
-}
-
+/// Eigen's contraction of (m x k) . (k x n), on each device.
 struct same_flops_data {
   tensor<2> a, b, c;
   same_flops_data(Index m, Index k, Index n) : a(m, k), b(k, n), c(m, n) {
     a.setRandom();
     b.setRandom();
   }
-  std::vector<std::function<void()>> variants() {
-    return {same_flops(a, b, c, nullptr), same_flops(a, b, c, &one_thread_pool_device()),
-            same_flops(a, b, c, &pool_device())};
+  variants contract_on_each_device() {
+    return on_each_device([this](Eigen::ThreadPoolDevice* device) {
+      const Eigen::array<Eigen::IndexPair<Index>, 1> pair{{Eigen::IndexPair<Index>(1, 0)}};
+      assign_on(device, c, a.contract(b, pair));
+    });
   }
 };
-
-template <class Vector>
-Vector& append(Vector& x, Vector y) {
-  x.insert(x.end(), y.begin(), y.end());
-  return x;
-}
 
 void paired(int rounds) {
   {
     attention_data d;
     same_flops_data e(2048, 64, 2048);
-    std::vector<std::function<void()>> v{
-        [&] { d.s = batch_contract<bimd_bind_bimn>(d.q, d.k); },
-        [&] { d.s.device(one_thread_pool_device()) = batch_contract<bimd_bind_bimn>(d.q, d.k); },
-        [&] { d.s.device(pool_device()) = batch_contract<bimd_bind_bimn>(d.q, d.k); }};
-    pair_threads("bimd,bind->bimn 8,8,256,256,64", append(v, e.variants()), rounds);
+    pair_threads("bimd,bind->bimn 8,8,256,256,64",
+                 on_each_device([&](Eigen::ThreadPoolDevice* device) {
+                   assign_on(device, d.s, batch_contract<bimd_bind_bimn>(d.q, d.k));
+                 }),
+                 e.contract_on_each_device(), rounds);
   }
   {
     bmm_data d(32, 256, 256, 256);
     same_flops_data e(2048, 256, 1024);
-    std::vector<std::function<void()>> v{
-        [&] { d.c = batch_contract<bij_bjk_bik>(d.a, d.b); },
-        [&] { d.c.device(one_thread_pool_device()) = batch_contract<bij_bjk_bik>(d.a, d.b); },
-        [&] { d.c.device(pool_device()) = batch_contract<bij_bjk_bik>(d.a, d.b); }};
-    pair_threads("bij,bjk->bik 32x256^3", append(v, e.variants()), rounds);
+    pair_threads("bij,bjk->bik 32x256^3", on_each_device([&](Eigen::ThreadPoolDevice* device) {
+                   assign_on(device, d.c, batch_contract<bij_bjk_bik>(d.a, d.b));
+                 }),
+                 e.contract_on_each_device(), rounds);
   }
 }
 

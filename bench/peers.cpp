@@ -16,6 +16,7 @@
 
 #include <sys/mman.h>
 
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -51,9 +52,9 @@ void huge_pages(void* p, std::size_t bytes) {
 }
 
 /// A tensor of these extents, its memory not yet written, in huge pages where numpy's would be.
-template <int Rank>
-tensor<Rank> allocated(const Eigen::DSizes<Index, Rank>& dims) {
-  tensor<Rank> t(dims);
+template <std::size_t Rank>
+tensor<int(Rank)> allocated(const std::array<Index, Rank>& dims) {
+  tensor<int(Rank)> t(dims);
   huge_pages(t.data(), std::size_t(t.size()) * sizeof(float));
   return t;
 }
@@ -61,7 +62,7 @@ tensor<Rank> allocated(const Eigen::DSizes<Index, Rank>& dims) {
 // Deterministic values in [-1, 1), different per operand; peers.py computes the same ones.
 template <int Rank>
 tensor<Rank> filled(const Eigen::DSizes<Index, Rank>& dims, std::uint32_t seed) {
-  tensor<Rank> t = allocated(dims);
+  tensor<Rank> t = allocated<Rank>(dims);
   float* p = t.data();
   for (Index i = 0; i < t.size(); ++i) {
     const std::uint32_t x = std::uint32_t(i) * 2654435761u + seed * 0x9E3779B9u;
@@ -81,8 +82,12 @@ struct peer_case {
   template <std::size_t... I>
   peer_case(std::index_sequence<I...>, const Eigen::DSizes<Index, Ranks>&... dims)
       : ops(filled<Ranks>(dims, std::uint32_t(I + 1))...) {
-    compute();
-    d = allocated(d.dimensions()); // the result's memory in huge pages, as the operands'
+    // The result's memory in huge pages, as the operands'.
+    std::apply(
+        [this](const auto&... x) {
+          d = allocated(eigen_einsum::detail::extents_of(eigen_einsum::einsum<Text>(x...)));
+        },
+        ops);
     compute();
   }
   void compute() {

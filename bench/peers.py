@@ -159,6 +159,13 @@ def einsum_times(binary, args, coretype):
     return {k: (statistics.median(v), min(v)) for k, v in samples.items()}
 
 
+def matches(check, row):
+    """Whether einsum's (sum, sum of |x|) agree with numpy's row within the rounding bound."""
+    total, absolute = check
+    tolerance = 1e-4 * row["bound"] + 1e-6
+    return abs(total - row["sum"]) <= tolerance and abs(absolute - row["abs"]) <= tolerance
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -225,9 +232,7 @@ def main():
         row = peers["cases"][name]
         mine = ours[("BM_einsum", name)][0]
         numpy_t, torch_t = row["numpy"][0], row["torch"][0]
-        total, absolute = checks[name]
-        tolerance = 1e-4 * row["bound"] + 1e-6
-        ok = abs(total - row["sum"]) <= tolerance and abs(absolute - row["abs"]) <= tolerance
+        ok = matches(checks[name], row)
         extra = ""
         if ("BM_memcpy", name) in ours:
             extra = f" (memcpy {ours[('BM_memcpy', name)][0] * 1e3:.2f} ms: einsum at " \
@@ -267,10 +272,7 @@ def paired(args, coretype, checks):
             numpy_t.append(row["numpy"][0])
             torch_t.append(row["torch"][0])
             ratios.append(mine[-1] / min(numpy_t[-1], torch_t[-1]))
-            total, absolute = checks[name]
-            tolerance = 1e-4 * row["bound"] + 1e-6
-            ok = ok and abs(total - row["sum"]) <= tolerance and \
-                abs(absolute - row["abs"]) <= tolerance
+            ok = ok and matches(checks[name], row)
         all_ok = all_ok and ok
         ratios.sort()
         quarter = len(ratios) // 4
