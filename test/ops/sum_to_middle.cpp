@@ -9,7 +9,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <complex>
+#include <utility>
 
 namespace {
 
@@ -47,5 +49,39 @@ TEMPLATE_TEST_CASE("sum_to_middle: sums the first and last axes on both devices"
     // Over an expression operand (no raw access).
     require_equal(evaluate_on(serial, sum_to_middle(t + t)),
                   naive_einsum<S>("ijk->j", {to_dyn(t + t)}));
+  }
+}
+
+TEMPLATE_TEST_CASE("sum_to_middle: runs longer than a leaf sum as a tree, the same on both devices",
+                   "[ops][sum_to_middle]", (config<float, Eigen::ColMajor>),
+                   (config<float, Eigen::RowMajor>), (config<double, Eigen::RowMajor>),
+                   (config<int, Eigen::ColMajor>), (config<std::complex<float>, Eigen::RowMajor>)) {
+  using S = typename TestType::scalar;
+  constexpr int L = TestType::layout;
+  eigen_einsum_test::thread_pool threads;
+  const Eigen::DefaultDevice serial;
+  // Runs of inner values longer than a leaf (16384), ragged: one whole sum (its leaves in
+  // parallel on the pool), and several kept indices with an outer axis.
+  for (auto dims : {std::array<Index, 3>{49157, 1, 1}, std::array<Index, 3>{16389, 3, 2}}) {
+    if (L == Eigen::RowMajor) {
+      std::swap(dims[0], dims[2]);
+    }
+    INFO("extents " << dims[0] << "x" << dims[1] << "x" << dims[2]);
+    // Small whole numbers: every order of summation is exact, so any coefficient the tree
+    // misses or repeats shows.
+    const Eigen::Tensor<S, 3, L> whole =
+        (random_tensor<S, 3, L>(dims, 5) * S(8)).unaryExpr([](S x) {
+          return S(std::round(std::real(x)));
+        });
+    const auto want = naive_einsum<S>("ijk->j", {to_dyn(whole)});
+    require_equal(evaluate_on(serial, sum_to_middle(whole)), want);
+    require_equal(evaluate_on(threads.device, sum_to_middle(whole)), want);
+    // Any values: the pool's tree is the serial one, to the last bit.
+    const auto t = random_tensor<S, 3, L>(dims, 6);
+    const Eigen::Tensor<S, 1, L> on_one = evaluate_on(serial, sum_to_middle(t));
+    const Eigen::Tensor<S, 1, L> on_pool = evaluate_on(threads.device, sum_to_middle(t));
+    for (Index j = 0; j < on_one.size(); ++j) {
+      REQUIRE(on_one(j) == on_pool(j));
+    }
   }
 }

@@ -83,25 +83,27 @@ TEST_CASE("plan: identity and permutation", "[plan]") {
   STATIC_REQUIRE(root(p).steps[0].axes[2] == 0);
 }
 
-TEST_CASE("plan: summed labels reduce innermost first, then outermost row by row", "[plan]") {
-  // ColMajor: axis 0 is innermost.
-  STATIC_REQUIRE(root(plan_of("ij->j")).steps[0].kind == step_kind::sum);
+TEST_CASE("plan: summed labels around the kept ones in one pass, between them with Eigen's",
+          "[plan]") {
+  // ColMajor: axis 0 is innermost. Innermost, outermost and all axes: one pass of ours.
+  STATIC_REQUIRE(root(plan_of("ij->j")).steps[0].kind == step_kind::sum_around_kept);
   STATIC_REQUIRE(root(plan_of("ij->i")).steps[0].kind == step_kind::sum_around_kept);
-  STATIC_REQUIRE(root(plan_of("ij->")).steps[0].kind == step_kind::sum);
+  STATIC_REQUIRE(root(plan_of("ij->")).steps[0].kind == step_kind::sum_around_kept);
   // RowMajor: the last axis is innermost.
-  STATIC_REQUIRE(root(plan_of("ij->i", true)).steps[0].kind == step_kind::sum);
+  STATIC_REQUIRE(root(plan_of("ij->i", true)).steps[0].kind == step_kind::sum_around_kept);
   STATIC_REQUIRE(root(plan_of("ij->j", true)).steps[0].kind == step_kind::sum_around_kept);
+  STATIC_REQUIRE(root(plan_of("ij->", true)).num_steps == 1);
   // ijk->j: k (innermost, RowMajor) and i (outermost) around the kept j: one pass.
   constexpr auto p = plan_of("ijk->j", true);
   STATIC_REQUIRE(root(p).num_steps == 1);
   STATIC_REQUIRE(root(p).steps[0].kind == step_kind::sum_around_kept);
-  // ijkl->ik: sum l (innermost), materialise the smaller result, then sum j between kept axes.
+  // ijkl->ik: sum l (innermost) in one pass, which materialises the smaller result, then sum j
+  // between kept axes.
   constexpr auto q = plan_of("ijkl->ik", true);
-  STATIC_REQUIRE(root(q).num_steps == 3);
-  STATIC_REQUIRE(root(q).steps[0].kind == step_kind::sum);
+  STATIC_REQUIRE(root(q).num_steps == 2);
+  STATIC_REQUIRE(root(q).steps[0].kind == step_kind::sum_around_kept);
   STATIC_REQUIRE(root(q).steps[0].axes[0] == 3);
-  STATIC_REQUIRE(root(q).steps[1].kind == step_kind::eval);
-  STATIC_REQUIRE(root(q).steps[2].kind == step_kind::sum);
+  STATIC_REQUIRE(root(q).steps[1].kind == step_kind::sum);
   // A summed label between kept ones stays one Eigen reduction.
   STATIC_REQUIRE(root(plan_of("ijk->ik")).steps[0].kind == step_kind::sum);
 }
@@ -161,11 +163,17 @@ TEST_CASE("plan: a product is read once by the batched contraction, not material
 }
 
 TEST_CASE("plan: a label summed in one operand is reduced and materialised first", "[plan]") {
+  // i, innermost: one pass of ours, which materialises.
   constexpr auto p = plan_of("ij,jk->k");
   STATIC_REQUIRE(root(p).kind == node_kind::batch_contract);
-  STATIC_REQUIRE(p.nodes[0].num_steps == 2);
-  STATIC_REQUIRE(p.nodes[0].steps[0].kind == step_kind::sum);
-  STATIC_REQUIRE(p.nodes[0].steps[1].kind == step_kind::eval);
+  STATIC_REQUIRE(p.nodes[0].num_steps == 1);
+  STATIC_REQUIRE(p.nodes[0].steps[0].kind == step_kind::sum_around_kept);
+  // j, between kept axes: Eigen's reduction, then materialised.
+  constexpr auto q = plan_of("ijk,ik->k");
+  STATIC_REQUIRE(root(q).kind == node_kind::batch_contract);
+  STATIC_REQUIRE(q.nodes[0].num_steps == 2);
+  STATIC_REQUIRE(q.nodes[0].steps[0].kind == step_kind::sum);
+  STATIC_REQUIRE(q.nodes[0].steps[1].kind == step_kind::eval);
 }
 
 TEST_CASE("plan: products align and broadcast each side", "[plan]") {

@@ -141,9 +141,11 @@ constexpr step dropping(step_kind kind, const label_list& t, const bool* flagged
   return s;
 }
 
-/// Sums away the axes flagged in `summed`. Eigen's reduction is fast over the innermost axes
-/// and slow over outer ones, so: axes around one block of kept axes in one pass with
-/// TensorSumToMiddleOp; otherwise the innermost run first (then materialise the smaller result).
+/// Sums away the axes flagged in `summed`. Eigen's reduction is slow over outer axes, and over
+/// inner ones reads memory slower than TensorSumToMiddleOp, so: all axes, or axes around one block
+/// of kept axes (innermost, outermost or both in memory), in one pass with TensorSumToMiddleOp;
+/// axes between kept ones and none innermost with Eigen's reduction, vectorised over the kept
+/// innermost axes; otherwise the innermost run first (materialised, smaller), then the rest.
 constexpr void add_sum(node& n, const bool* summed, bool row_major) {
   const label_list t = n.result();
   int count = 0;
@@ -161,8 +163,8 @@ constexpr void add_sum(node& n, const bool* summed, bool row_major) {
   while (outermost < t.size && summed[memory_axis(t.size - 1 - outermost, t.size, row_major)]) {
     ++outermost;
   }
-  const bool around_kept = outermost > 0 && innermost + outermost == count && count < t.size;
-  if (innermost == 0 || innermost == count || around_kept) {
+  const bool around_kept = count == t.size || innermost + outermost == count;
+  if (innermost == 0 || around_kept) {
     n.add(dropping(around_kept ? step_kind::sum_around_kept : step_kind::sum, t, summed));
     return;
   }
@@ -175,10 +177,7 @@ constexpr void add_sum(node& n, const bool* summed, bool row_major) {
       rest[j++] = summed[i];
     }
   }
-  n.add(dropping(step_kind::sum, t, first));
-  step e{step_kind::eval};
-  e.result = n.result();
-  n.add(e);
+  n.add(dropping(step_kind::sum_around_kept, t, first));
   add_sum(n, rest, row_major);
 }
 
