@@ -5,7 +5,8 @@
 //   BM_memcpy/<subscript>/RowMajor   std::memcpy of the same bytes
 // `bench_peers --list` prints each case's subscript and operand shapes, one per line, for
 // bench/peers.py; `bench_peers --verify` prints each result's checksum (peers.py compares them with
-// numpy's).
+// numpy's). The same file built as a shared library (bench_peers_in_process.so) runs each case on
+// arrays it is given, for `peers.py --interleaved`, which times it on numpy's own arrays.
 // Operands, results and the copies' buffers lie in transparent huge pages, as numpy puts its arrays
 // (it calls madvise(MADV_HUGEPAGE) on every allocation of 4 MiB or more, and torch.from_numpy
 // shares them): where the kernel's mode is `madvise`, 4 KB pages stream 64 MB about 20% slower.
@@ -17,10 +18,13 @@
 #include <sys/mman.h>
 
 #include <array>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <tuple>
@@ -71,8 +75,29 @@ tensor<Rank> filled(const Eigen::DSizes<Index, Rank>& dims, std::uint32_t seed) 
   return t;
 }
 
-enum class mode { bench, list, verify };
+enum class mode { bench, list, verify, in_process };
 mode what = mode::bench;
+
+/// In a process that loaded us as a library: runs a case `calls` times on the given operands'
+/// and result's memory, returns the seconds per call.
+using on_arrays = std::function<double(const float* const* operands, float* result, long calls)>;
+std::map<std::string, on_arrays> cases_on_arrays;
+
+/// Case `Text` `calls` times over maps of these arrays, in a row; the seconds per call.
+template <const auto& Text, int OutRank, int... Ranks, std::size_t... I>
+double time_on_arrays(std::index_sequence<I...>, const float* const* operands, float* result,
+                      long calls, const Eigen::DSizes<Index, Ranks>&... dims) {
+  const std::tuple<Eigen::TensorMap<const tensor<Ranks>>...> ops(
+      Eigen::TensorMap<const tensor<Ranks>>(operands[I], dims)...);
+  Eigen::TensorMap<tensor<OutRank>> d(
+      result, eigen_einsum::detail::extents_of(eigen_einsum::einsum<Text>(std::get<I>(ops)...)));
+  const auto start = std::chrono::steady_clock::now();
+  for (long k = 0; k < calls; ++k) {
+    d = eigen_einsum::einsum<Text>(std::get<I>(ops)...);
+  }
+  const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+  return elapsed.count() / double(calls);
+}
 
 template <const auto& Text, int OutRank, int... Ranks>
 struct peer_case {
@@ -114,6 +139,13 @@ void add(bool permutation, const Eigen::DSizes<Index, Ranks>&... dims) {
     std::printf("%s", name.c_str());
     (print_shape<Ranks>(dims), ...);
     std::printf("\n");
+    return;
+  }
+  if (what == mode::in_process) {
+    cases_on_arrays[name] = [=](const float* const* operands, float* result, long calls) {
+      return time_on_arrays<Text, OutRank, Ranks...>(std::index_sequence_for<decltype(Ranks)...>{},
+                                                     operands, result, calls, dims...);
+    };
     return;
   }
   if (what == mode::verify) {
@@ -201,6 +233,19 @@ void add_cases() {
 }
 
 } // namespace
+
+/// For peers.py --interleaved, which loads this file built as a shared library: runs case
+/// `subscript` `calls` times on the operands' and the result's memory (C order, the case's
+/// shapes), returns the seconds per call, or -1 for a subscript that is not a case.
+extern "C" double eigen_einsum_peers_run(const char* subscript, const float* const* operands,
+                                         float* result, long calls) {
+  if (cases_on_arrays.empty()) {
+    what = mode::in_process;
+    add_cases();
+  }
+  const auto found = cases_on_arrays.find(subscript);
+  return found == cases_on_arrays.end() ? -1.0 : found->second(operands, result, calls);
+}
 
 int main(int argc, char** argv) {
   const std::string arg = argc > 1 ? argv[1] : "";

@@ -4,7 +4,7 @@ C order (RowMajor), one thread each, in one run; prints a table of median times 
 einsum / min(numpy, torch).
 
     /usr/bin/python3 bench/peers.py build-bench/bench/bench_peers [--repetitions 5] [--filter RE]
-        [--rounds N]
+        [--rounds N | --paired N | --interleaved N]
 
 numpy and torch call the system BLAS (Debian's OpenBLAS once libopenblas0 is installed; the first
 lines printed name the library and its kernel). OpenBLAS falls back to its generic "Prescott" kernel
@@ -21,6 +21,12 @@ array (np.copyto, Tensor.copy_), as einsum's result is written into a preallocat
 median of the N rounds' ratios with its quartiles: the two sides of a ratio then run seconds
 apart, not minutes, which matters most for the rows bound by memory bandwidth, where this shared
 machine's bandwidth moves by 30% between runs.
+--interleaved N times each case in one process on the same arrays: it loads bench_peers's cases
+built as a library (bench_peers_in_process.so, beside the binary, or --module) and runs einsum on
+numpy's arrays, then numpy and torch on them, in blocks of about --block s that take turns, N
+rounds; it prints the median over rounds of einsum's time over each peer's, for the slower of the
+two medians. Two processes' arrays are different memory, and here two buffers of 64 MB stream at
+speeds up to 10% apart, so only one set of arrays compares kernels that run at the memory's speed.
 """
 import argparse
 import json
@@ -70,6 +76,100 @@ def time_call(f, min_time, repetitions):
     return statistics.median(per_call), min(per_call)
 
 
+def peer_calls(np, torch, name, shapes):
+    """numpy's and torch's call for one case, numpy's result's checksums with their bound, and the
+    operands."""
+    ops = [fill(np, s, k + 1) for k, s in enumerate(shapes)]
+    tops = [torch.from_numpy(x) for x in ops]
+    result = np.einsum(name, *ops, optimize=True)
+    # The sum of |terms| bounds the rounding error of any summation order.
+    bound = np.einsum(name, *[np.abs(x).astype(np.float64) for x in ops], optimize=True)
+    row = {"sum": float(np.sum(result, dtype=np.float64)),
+           "abs": float(np.sum(np.abs(result), dtype=np.float64)),
+           "bound": float(np.sum(bound))}
+    if name in PERMUTATIONS:
+        dest = np.empty(result.shape, np.float32)
+        tdest = torch.empty(tuple(result.shape), dtype=torch.float32)
+        numpy_f = lambda: np.copyto(dest, np.einsum(name, *ops, optimize=True))  # noqa: E731
+        torch_f = lambda: tdest.copy_(torch.einsum(name, *tops))  # noqa: E731
+    else:
+        numpy_f = lambda: np.einsum(name, *ops, optimize=True)  # noqa: E731
+        torch_f = lambda: torch.einsum(name, *tops)  # noqa: E731
+    return numpy_f, torch_f, row, ops
+
+
+def interleaved_worker(args):
+    """Runs in a child whose OPENBLAS_CORETYPE is set: einsum (bench_peers_in_process.so, loaded
+    here), numpy and torch on the same arrays, in blocks of about --block s that take turns,
+    rotating their order every round; prints the table as it goes."""
+    import ctypes
+    import numpy as np
+    import torch
+    from threadpoolctl import threadpool_limits
+
+    torch.set_num_threads(1)
+    library = ctypes.CDLL(args.module)
+    run = library.eigen_einsum_peers_run
+    run.restype = ctypes.c_double
+    run.argtypes = [ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p), ctypes.c_void_p,
+                    ctypes.c_long]
+
+    def timed(f):
+        def block(calls):
+            start = time.perf_counter()
+            for _ in range(calls):
+                f()
+            return (time.perf_counter() - start) / calls
+        return block
+
+    print(f"| case | einsum ms | numpy ms | torch ms | einsum / peer, the slower of the "
+          f"medians of {args.interleaved} rounds (quartiles) | check |")
+    print("|---|---:|---:|---:|---:|---|", flush=True)
+    all_ok = True
+    with threadpool_limits(limits=1):
+        for name, shapes in parse_list(args.cases):
+            if args.filter and not re.search(args.filter, name):
+                continue
+            numpy_f, torch_f, row, ops = peer_calls(np, torch, name, shapes)
+            result = np.empty(np.einsum(name, *ops, optimize=True).shape, np.float32)
+            pointers = (ctypes.c_void_p * len(ops))(*[x.ctypes.data for x in ops])
+            key, at = name.encode(), result.ctypes.data
+            sides = {"einsum": lambda calls: run(key, pointers, at, calls),
+                     "numpy": timed(numpy_f), "torch": timed(torch_f)}
+            if name in PERMUTATIONS - {"ii->i"}:
+                copy = np.empty_like(ops[0])
+                sides["memcpy"] = timed(lambda: ctypes.memmove(copy.ctypes.data, ops[0].ctypes.data,
+                                                               ops[0].nbytes))
+            calls = {}
+            for k, f in sides.items():
+                f(1)  # warm up (and allocate), then size the side's block from one more call
+                calls[k] = max(1, round(args.block / f(1)))
+            ok = matches((float(np.sum(result, dtype=np.float64)),
+                          float(np.sum(np.abs(result), dtype=np.float64))), row)
+            all_ok = all_ok and ok
+            times = {k: [] for k in sides}
+            order = list(sides)
+            for r in range(args.interleaved):
+                for k in order[r % len(order):] + order[:r % len(order)]:
+                    times[k].append(sides[k](calls[k]))
+            # Against each peer apart: a ratio to the faster of two noisy times in each round would
+            # favour the peers wherever all three run at the same speed.
+            ratios = {k: sorted(e / p for e, p in zip(times["einsum"], times[k]))
+                      for k in ("numpy", "torch")}
+            quarter = args.interleaved // 4
+            worst = max(ratios.values(), key=statistics.median)
+            extra = ""
+            if "memcpy" in times:
+                share = statistics.median(c / e for c, e in zip(times["memcpy"], times["einsum"]))
+                extra = f" (einsum at {100 * share:.0f}% of memcpy's bandwidth, median of rounds)"
+            median = {k: statistics.median(v) * 1e3 for k, v in times.items()}
+            print(f"| `{name}` | {median['einsum']:.3f} | {median['numpy']:.3f} | "
+                  f"{median['torch']:.3f} | {statistics.median(worst):.3f} "
+                  f"({worst[quarter]:.3f}-{worst[-1 - quarter]:.3f}) | "
+                  f"{'ok' if ok else 'DIFFERS'}{extra} |", flush=True)
+    return 0 if all_ok else 1
+
+
 def worker(args):
     """Runs in a child whose OPENBLAS_CORETYPE is set: times the peers, prints JSON."""
     import numpy as np
@@ -91,22 +191,7 @@ def worker(args):
         for name, shapes in parse_list(args.cases):
             if args.filter and not re.search(args.filter, name):
                 continue
-            ops = [fill(np, s, k + 1) for k, s in enumerate(shapes)]
-            tops = [torch.from_numpy(x) for x in ops]
-            result = np.einsum(name, *ops, optimize=True)
-            # The sum of |terms| bounds the rounding error of any summation order.
-            bound = np.einsum(name, *[np.abs(x).astype(np.float64) for x in ops], optimize=True)
-            row = {"sum": float(np.sum(result, dtype=np.float64)),
-                   "abs": float(np.sum(np.abs(result), dtype=np.float64)),
-                   "bound": float(np.sum(bound))}
-            if name in PERMUTATIONS:
-                dest = np.empty(result.shape, np.float32)
-                tdest = torch.empty(tuple(result.shape), dtype=torch.float32)
-                numpy_f = lambda: np.copyto(dest, np.einsum(name, *ops, optimize=True))  # noqa: E731
-                torch_f = lambda: tdest.copy_(torch.einsum(name, *tops))  # noqa: E731
-            else:
-                numpy_f = lambda: np.einsum(name, *ops, optimize=True)  # noqa: E731
-                torch_f = lambda: torch.einsum(name, *tops)  # noqa: E731
+            numpy_f, torch_f, row, _ = peer_calls(np, torch, name, shapes)
             row["numpy"] = time_call(numpy_f, args.min_time, args.repetitions)
             row["torch"] = time_call(torch_f, args.min_time, args.repetitions)
             out["cases"][name] = row
@@ -179,10 +264,17 @@ def main():
                    help="alternate einsum and the peers this many times; keep each side's best")
     p.add_argument("--paired", type=int, default=0,
                    help="time each case alone, einsum and the peers alternately this many times")
+    p.add_argument("--interleaved", type=int, default=0,
+                   help="time each case in one run, einsum and the peers taking turns in blocks "
+                        "of --block s this many rounds")
+    p.add_argument("--block", type=float, default=0.05)
+    p.add_argument("--module", help="bench_peers_in_process.so (default: beside the binary)")
     p.add_argument("--json", help="save the measurements here")
     p.add_argument("--worker", help=argparse.SUPPRESS)
     p.add_argument("--cases", dest="cases", help=argparse.SUPPRESS)
     args = p.parse_args()
+    if args.worker == "interleaved":
+        return interleaved_worker(args)
     if args.worker:
         return worker(args)
     if not args.binary:
@@ -209,6 +301,14 @@ def main():
         checks[name] = (float(total), float(absolute))
     if args.paired:
         return paired(args, best, checks)
+    if args.interleaved:
+        print()
+        module = args.module or os.path.join(os.path.dirname(os.path.abspath(args.binary)),
+                                             "bench_peers_in_process.so")
+        cmd = [sys.executable, __file__, args.binary, "--worker", "interleaved", "--cases",
+               args.cases_text, "--filter", args.filter, "--interleaved", str(args.interleaved),
+               "--block", str(args.block), "--module", module]
+        return subprocess.run(cmd, env=blas_env(best)).returncode
     ours, peers = {}, None
     for _ in range(max(1, args.rounds)):
         for key, value in einsum_times(args.binary, args, best).items():
