@@ -38,6 +38,8 @@ import sys
 import time
 
 PERMUTATIONS = {"ijk->kji", "abcd->dcba", "ii->i"}
+# The permutations the issue judges against memcpy's bandwidth (bench_peers's BM_memcpy rows).
+JUDGED_BY_COPY = {"ijk->kji", "abcd->dcba"}
 
 
 def fill(np, shape, seed):
@@ -76,6 +78,12 @@ def time_call(f, min_time, repetitions):
     return statistics.median(per_call), min(per_call)
 
 
+def checksums(np, array):
+    """The sum of an array's values and of their absolute values, in double."""
+    return (float(np.sum(array, dtype=np.float64)),
+            float(np.sum(np.abs(array), dtype=np.float64)))
+
+
 def peer_calls(np, torch, name, shapes):
     """numpy's and torch's call for one case, numpy's result's checksums with their bound, and the
     operands."""
@@ -84,9 +92,9 @@ def peer_calls(np, torch, name, shapes):
     result = np.einsum(name, *ops, optimize=True)
     # The sum of |terms| bounds the rounding error of any summation order.
     bound = np.einsum(name, *[np.abs(x).astype(np.float64) for x in ops], optimize=True)
-    row = {"sum": float(np.sum(result, dtype=np.float64)),
-           "abs": float(np.sum(np.abs(result), dtype=np.float64)),
-           "bound": float(np.sum(bound))}
+    total, absolute = checksums(np, result)
+    row = {"sum": total, "abs": absolute, "bound": float(np.sum(bound)),
+           "shape": list(result.shape)}
     if name in PERMUTATIONS:
         dest = np.empty(result.shape, np.float32)
         tdest = torch.empty(tuple(result.shape), dtype=torch.float32)
@@ -131,12 +139,12 @@ def interleaved_worker(args):
             if args.filter and not re.search(args.filter, name):
                 continue
             numpy_f, torch_f, row, ops = peer_calls(np, torch, name, shapes)
-            result = np.empty(np.einsum(name, *ops, optimize=True).shape, np.float32)
+            result = np.empty(tuple(row["shape"]), np.float32)
             pointers = (ctypes.c_void_p * len(ops))(*[x.ctypes.data for x in ops])
             key, at = name.encode(), result.ctypes.data
             sides = {"einsum": lambda calls: run(key, pointers, at, calls),
                      "numpy": timed(numpy_f), "torch": timed(torch_f)}
-            if name in PERMUTATIONS - {"ii->i"}:
+            if name in JUDGED_BY_COPY:
                 copy = np.empty_like(ops[0])
                 sides["memcpy"] = timed(lambda: ctypes.memmove(copy.ctypes.data, ops[0].ctypes.data,
                                                                ops[0].nbytes))
@@ -144,8 +152,7 @@ def interleaved_worker(args):
             for k, f in sides.items():
                 f(1)  # warm up (and allocate), then size the side's block from one more call
                 calls[k] = max(1, round(args.block / f(1)))
-            ok = matches((float(np.sum(result, dtype=np.float64)),
-                          float(np.sum(np.abs(result), dtype=np.float64))), row)
+            ok = matches(checksums(np, result), row)
             all_ok = all_ok and ok
             times = {k: [] for k in sides}
             order = list(sides)

@@ -108,17 +108,18 @@ struct TensorEvaluator<const eigen_einsum::detail::TensorSumToMiddleOp<ArgType>,
     if constexpr (eigen_einsum::detail::has_parallel_for<Device>::value) {
       if (m_kept == 1 && m_summed == 1 && m_inner > leaf) {
         // One run, a whole sum: its leaves in parallel, then the tree over them.
-        const Index leaves = (m_inner + leaf - 1) / leaf;
-        std::vector<Scalar> partial(static_cast<std::size_t>(leaves));
+        std::vector<Scalar> partial(static_cast<std::size_t>(leaves_per_run()));
         const TensorOpCost cost(double(leaf) * sizeof(Scalar), sizeof(Scalar),
                                 double(leaf) * TensorOpCost::AddCost<Scalar>());
-        this->m_device.parallelFor(leaves, cost, [this, &partial](Index first, Index last) {
-          for (Index k = first; k < last; ++k) {
-            partial[std::size_t(k)] = sum_leaf(k * leaf, std::min(leaf, m_inner - k * leaf));
-          }
-        });
+        this->m_device.parallelFor(leaves_per_run(), cost,
+                                   [this, &partial](Index first, Index last) {
+                                     for (Index k = first; k < last; ++k) {
+                                       partial[std::size_t(k)] = sum_leaf_of_run(0, k);
+                                     }
+                                   });
         out[0] = Scalar(0);
-        out[0] += tree(0, leaves, [&partial](Index k) { return partial[std::size_t(k)]; });
+        out[0] +=
+            tree(0, leaves_per_run(), [&partial](Index k) { return partial[std::size_t(k)]; });
         return data == nullptr;
       }
       // Each task owns a slice of the result and reads its columns of every row.
@@ -166,15 +167,21 @@ private:
     for (Index j = first; j < last; ++j) {
       out[j] = Scalar(0);
     }
-    const Index leaves = (m_inner + leaf - 1) / leaf;
     for (Index r = 0; r < m_summed; ++r) {
       for (Index j = first; j < last; ++j) {
         const Index base = (r * m_kept + j) * m_inner;
-        out[j] += tree(0, leaves, [this, base](Index k) {
-          return sum_leaf(base + k * leaf, std::min(leaf, m_inner - k * leaf));
-        });
+        out[j] +=
+            tree(0, leaves_per_run(), [this, base](Index k) { return sum_leaf_of_run(base, k); });
       }
     }
+  }
+
+  /// How many leaves a run of m_inner values is summed in.
+  Index leaves_per_run() const { return (m_inner + leaf - 1) / leaf; }
+
+  /// The sum of leaf k of the run that starts at `base`.
+  Scalar sum_leaf_of_run(Index base, Index k) const {
+    return sum_leaf(base + k * leaf, std::min(leaf, m_inner - k * leaf));
   }
 
   /// The sum of leaves [first, last) of a run, halved recursively (the first half the larger).
