@@ -221,9 +221,6 @@ EIGEN_EINSUM_ALWAYS_INLINE label_extents check_axes(const char* text,
 }
 
 /// check_extents for the subscript S known at compile time: unrolled where no label broadcasts.
-/// Reports the same shape_error as the general loop.
-///
-///   const label_extents extent = check_extents<c::expanded>(Text::value, extents_of(ops)...);
 template <const subscript& S, class... Dims>
 EIGEN_EINSUM_ALWAYS_INLINE label_extents check_extents(const char* text, const Dims&... dims) {
   static_assert((std::is_same_v<typename Dims::value_type, std::ptrdiff_t> && ...),
