@@ -42,15 +42,6 @@
 #define EIGEN_EINSUM_ALWAYS_INLINE inline
 #endif
 
-// Keeps a rarely taken path (an error's report) out of line, away from the per-call code.
-#if defined(__GNUC__) || defined(__clang__)
-#define EIGEN_EINSUM_COLD __attribute__((noinline, cold))
-#elif defined(_MSC_VER)
-#define EIGEN_EINSUM_COLD __declspec(noinline)
-#else
-#define EIGEN_EINSUM_COLD
-#endif
-
 // Whether exceptions are enabled (not under -fno-exceptions): shape errors are then thrown.
 #if defined(__cpp_exceptions) || defined(__EXCEPTIONS) || defined(_CPPUNWIND)
 #define EIGEN_EINSUM_HAS_EXCEPTIONS 1

@@ -9,7 +9,6 @@
 #include <catch2/catch.hpp>
 
 #include <array>
-#include <string>
 #include <string_view>
 
 namespace {
@@ -88,35 +87,6 @@ constexpr subscript expanded(std::string_view text, const operand_facts& f) {
 /// The labels of an expanded label_list, which has no '...' left.
 constexpr bool same(const label_list& t, std::string_view labels) {
   return t.ellipsis < 0 && eigen_einsum_test::labels_are(t, labels);
-}
-
-// Subscripts with static storage, for the check unrolled per subscript.
-constexpr subscript matmul = parse("ij,jk->ik", 9);
-constexpr subscript diagonal = parse("ii,i->i", 7);
-constexpr subscript scalar_operand = parse(",i->i", 5);
-constexpr subscript under_ellipsis = expanded("...i,...i", facts({2, 3}));
-
-/// Both checks' extents of `labels` and flags agree, or both throw the same message.
-template <const subscript& S, class... Dims>
-void require_same_check(const char* text, const char* labels, const Dims&... dims) {
-  std::string general, unrolled;
-  label_extents a{}, b{};
-  try {
-    a = check_extents(S, text, dims...);
-  } catch (const eigen_einsum::shape_error& e) {
-    general = e.what();
-  }
-  try {
-    b = check_extents<S>(text, dims...);
-  } catch (const eigen_einsum::shape_error& e) {
-    unrolled = e.what();
-  }
-  REQUIRE(unrolled == general);
-  for (const char* l = labels; *l != 0; ++l) {
-    REQUIRE(a[*l] == b[*l]);
-  }
-  REQUIRE(a.zero == b.zero);
-  REQUIRE(a.broadcasts == b.broadcasts);
 }
 
 } // namespace
@@ -218,27 +188,4 @@ TEST_CASE("validate: a zero extent is flagged", "[validate]") {
   const std::array<std::ptrdiff_t, 2> a{2, 0}, b{0, 3}, c{2, 3}, d{3, 4};
   REQUIRE(check_extents(s, text, a, b).zero);
   REQUIRE(!check_extents(s, text, c, d).zero);
-}
-
-TEST_CASE("validate: the check unrolled per subscript agrees with the general one", "[validate]") {
-  using dims1 = std::array<std::ptrdiff_t, 1>;
-  using dims2 = std::array<std::ptrdiff_t, 2>;
-  using dims3 = std::array<std::ptrdiff_t, 3>;
-  const dims2 a{2, 3}, b{3, 5}, bad{4, 5}, empty{0, 5};
-  require_same_check<matmul>("ij,jk->ik", "ijk", a, b);
-  require_same_check<matmul>("ij,jk->ik", "ijk", a, bad);
-  require_same_check<matmul>("ij,jk->ik", "ijk", dims2{2, 0}, dims2{0, 5});
-  require_same_check<matmul>("ij,jk->ik", "ijk", a, empty);
-  const dims2 square{3, 3}, oblong{3, 4};
-  require_same_check<diagonal>("ii,i->i", "i", square, dims1{3});
-  require_same_check<diagonal>("ii,i->i", "i", oblong, dims1{3});
-  require_same_check<diagonal>("ii,i->i", "i", square, dims1{4});
-  require_same_check<scalar_operand>(",i->i", "i", std::array<std::ptrdiff_t, 0>{}, dims1{6});
-  // Broadcasting labels take the general loop.
-  require_same_check<under_ellipsis>("...i,...i", "ABi", dims2{1, 3}, dims3{4, 5, 3});
-  require_same_check<under_ellipsis>("...i,...i", "ABi", dims2{3, 3}, dims3{4, 2, 3});
-  // Every axis checked: the message names the first mismatch, as the general loop does.
-  REQUIRE_THROWS_WITH(check_extents<matmul>("ij,jk->ik", a, bad),
-                      "einsum: label 'j' has extent 3 in operand 0 but 4 in operand 1, in "
-                      "\"ij,jk->ik\" with operand shapes (2,3), (4,5)");
 }

@@ -74,7 +74,7 @@ EIGEN_ALWAYS_INLINE decltype(auto) einsum(Ops&&... ops) {
     raise_error<c::check, c::parsed>();
     return invalid_einsum{};
   } else {
-    const label_extents extent = check_extents<c::expanded>(Text::value, extents_of(ops)...);
+    const label_extents extent = check_extents(c::expanded, Text::value, extents_of(ops)...);
     constexpr const node& root = c::template candidate<0>::value.root();
     constexpr bool identity = root.kind == node_kind::operand && root.num_steps == 0 && !c::embeds;
     if constexpr (identity &&
@@ -95,7 +95,7 @@ path_info einsum_path(const Ops&... ops) {
   using c = compiled<Text, Option, operand_t<Ops>...>;
   raise_error<c::check, c::parsed>(); // nothing when the call is correct
   if constexpr (c::ok) {
-    const label_extents extent = check_extents<c::expanded>(Text::value, extents_of(ops)...);
+    const label_extents extent = check_extents(c::expanded, Text::value, extents_of(ops)...);
     const contraction_path& path = c::candidates.paths[chosen_path<c>(extent)];
     path_info info = describe(c::expanded, path, extent, c::candidates.count);
     operand_layouts layouts{};

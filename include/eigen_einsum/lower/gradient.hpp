@@ -156,7 +156,7 @@ decltype(auto) gradient_expression(const G& g, const Tuple& ops, std::index_sequ
                      operand_t<std::tuple_element_t<J, Tuple>>...>;
   static_assert(d::ok, "einsum: internal error: a gradient's derived subscript is invalid");
   const label_extents extent =
-      check_extents<d::expanded>(text::value, extents_of(gc), extents_of(std::get<J>(ops))...);
+      check_extents(d::expanded, text::value, extents_of(gc), extents_of(std::get<J>(ops))...);
   constexpr bool fits =
       form.distinct.size > 0 &&
       (form.lonely != 0 ||
@@ -259,7 +259,7 @@ decltype(auto) gradient(const G& g, const Ops&... ops) {
     raise_gradient_error<c, K, G, first>();
     return invalid_einsum{};
   } else {
-    const label_extents extent = check_extents<c::expanded>(Text::value, extents_of(ops)...);
+    const label_extents extent = check_extents(c::expanded, Text::value, extents_of(ops)...);
     check_gradient<c, Text>(extent, g, ops...);
     using rest = decltype(others<K>(std::make_index_sequence<sizeof...(Ops) - 1>{}));
     return guarded_gradient<c, K>(g, std::forward_as_tuple(ops...), rest{});
@@ -600,7 +600,7 @@ public:
   explicit recorded_einsum(Args&&... ops) : m_ops(std::forward<Args>(ops)...) {
     std::apply(
         [&](const auto&... op) {
-          m_extent = check_extents<c::expanded>(Text::value, extents_of(op)...);
+          m_extent = check_extents(c::expanded, Text::value, extents_of(op)...);
           if constexpr (c::num_operands == 1) {
             m_output.assign(einsum<Text, Option>(op...));
           }
@@ -661,7 +661,7 @@ auto gradients(const G& g, const Ops&... ops) {
     raise_gradient_error<c, 0, G, first>();
     return invalid_einsum{};
   } else {
-    const label_extents extent = check_extents<c::expanded>(Text::value, extents_of(ops)...);
+    const label_extents extent = check_extents(c::expanded, Text::value, extents_of(ops)...);
     const auto operands = std::forward_as_tuple(ops...);
     using types = gradient_types<c, operand_t<Ops>...>;
     typename types::values values;

@@ -8,12 +8,10 @@
 #include "labels.hpp"
 #include "parse.hpp"
 
-#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <type_traits>
-#include <utility>
 
 namespace eigen_einsum::detail {
 
@@ -146,91 +144,6 @@ EIGEN_EINSUM_ALWAYS_INLINE label_extents check_extents(const subscript& s, const
                 "einsum: Eigen::Index is expected to be std::ptrdiff_t (Eigen's default)");
   const std::ptrdiff_t* pointers[] = {dims.data()..., nullptr};
   return check_extent_arrays(s, text, pointers);
-}
-
-/// One operand axis as the unrolled check reads it: whether its label occurs here first (the
-/// label takes its extent) or again (its extent must be the label's).
-struct extent_axis {
-  int operand = 0, axis = 0;
-  char label = 0;
-  bool first = false;
-};
-
-/// The number of operand axes of `s`.
-constexpr int num_axes(const subscript& s) {
-  int n = 0;
-  for (int k = 0; k < s.num_operands; ++k) {
-    n += s.operands[k].size;
-  }
-  return n;
-}
-
-/// Every operand axis of `s`, operand by operand.
-template <int N>
-constexpr std::array<extent_axis, std::size_t(N)> extent_axes_of(const subscript& s) {
-  std::array<extent_axis, std::size_t(N)> axes{};
-  label_set seen = 0;
-  int at = 0;
-  for (int k = 0; k < s.num_operands; ++k) {
-    for (int i = 0; i < s.operands[k].size; ++i) {
-      const char label = s.operands[k].labels[i];
-      axes[std::size_t(at++)] = {k, i, label, (seen & set_of(label)) == 0};
-      seen |= set_of(label);
-    }
-  }
-  return axes;
-}
-
-/// Reports the mismatch the unrolled check found, by the general loop, which names it; out of
-/// line, so that the per-call check keeps its extents in registers.
-[[noreturn]] EIGEN_EINSUM_COLD inline void
-report_extent_mismatch(const subscript& s, const char* text, const std::ptrdiff_t* const* dims) {
-  check_extent_arrays(s, text, dims);
-  report_shape_error("einsum: the extents disagree," + call_text(s, text, dims)); // not reached
-}
-
-/// The operand axes of S, listed at compile time.
-template <const subscript& S>
-inline constexpr auto extent_axes = extent_axes_of<num_axes(S)>(S);
-
-/// check_extent_arrays unrolled for the subscript S, which has no broadcasting label: a load and
-/// a compare per axis (a general loop over the subscript cost about 200 instructions a call).
-/// A mismatch reruns the general loop, which reports it.
-template <const subscript& S, std::size_t... A>
-EIGEN_EINSUM_ALWAYS_INLINE label_extents check_axes(const char* text,
-                                                    const std::ptrdiff_t* const* dims,
-                                                    std::index_sequence<A...>) {
-  label_extents extent{};
-  bool same = true;
-  auto read = [&](auto a) {
-    constexpr extent_axis x = extent_axes<S>[decltype(a)::value];
-    const std::int64_t n = dims[x.operand][x.axis];
-    if constexpr (x.first) {
-      extent[x.label] = n;
-      extent.zero = extent.zero || n == 0;
-    } else {
-      same = same && n == extent[x.label];
-    }
-  };
-  (read(std::integral_constant<std::size_t, A>{}), ...);
-  (void)read; // unused where no operand has an axis (`,->`)
-  if (!same) {
-    report_extent_mismatch(S, text, dims);
-  }
-  return extent;
-}
-
-/// check_extents for the subscript S known at compile time: unrolled where no label broadcasts.
-template <const subscript& S, class... Dims>
-EIGEN_EINSUM_ALWAYS_INLINE label_extents check_extents(const char* text, const Dims&... dims) {
-  static_assert((std::is_same_v<typename Dims::value_type, std::ptrdiff_t> && ...),
-                "einsum: Eigen::Index is expected to be std::ptrdiff_t (Eigen's default)");
-  const std::ptrdiff_t* pointers[] = {dims.data()..., nullptr};
-  if constexpr (S.broadcasting == 0) {
-    return check_axes<S>(text, pointers, std::make_index_sequence<std::size_t(num_axes(S))>{});
-  } else {
-    return check_extent_arrays(S, text, pointers);
-  }
 }
 
 } // namespace eigen_einsum::detail
