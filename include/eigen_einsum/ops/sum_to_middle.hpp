@@ -64,8 +64,6 @@ sum_to_middle(const Eigen::TensorBase<Xpr, Eigen::ReadOnlyAccessors>& t) {
 
 } // namespace eigen_einsum::detail
 
-namespace Eigen {
-
 // Eigen's packet types are vector types whose attributes GCC drops in a template argument, as in
 // Eigen's own kernels (Eigen silences the warning inside its headers; we do the same here).
 #if defined(__GNUC__) && !defined(__clang__)
@@ -73,84 +71,49 @@ namespace Eigen {
 #pragma GCC diagnostic ignored "-Wignored-attributes"
 #endif
 
-template <class ArgType, class Device>
-struct TensorEvaluator<const eigen_einsum::detail::TensorSumToMiddleOp<ArgType>, Device>
-    : eigen_einsum::detail::buffer_evaluator_of<eigen_einsum::detail::TensorSumToMiddleOp<ArgType>,
-                                                Device> {
-  using XprType = eigen_einsum::detail::TensorSumToMiddleOp<ArgType>;
-  using Scalar = typename XprType::Scalar;
-  using Base = eigen_einsum::detail::buffer_evaluator_of<XprType, Device>;
-  using Base::Layout;
-  using Base::PacketAccess;
-  using Base::PacketSize;
-  using typename Base::Dimensions;
-  using typename Base::EvaluatorPointerType;
-  using typename Base::Index;
-  using typename Base::PacketReturnType;
-  using Input = TensorEvaluator<ArgType, Device>;
+namespace eigen_einsum::detail {
 
-  TensorEvaluator(const XprType& op, const Device& device)
-      : Base(device), m_impl(op.expression(), device) {
-    const bool col_major = static_cast<int>(Layout) == static_cast<int>(ColMajor);
-    m_inner = m_impl.dimensions()[col_major ? 0 : 2];
-    m_kept = m_impl.dimensions()[1];
-    m_summed = m_impl.dimensions()[col_major ? 2 : 0];
-    m_dimensions[0] = m_kept;
+using Eigen::Index;
+
+/// Reads sum_to_middle's input where it lies in memory: one kernel per scalar type, shared by
+/// every input in memory (each instantiation of the kernel costs about 0.8 s at -O3).
+template <class Scalar>
+struct memory_reader {
+  static constexpr bool in_memory = true;
+  const Scalar* data;
+  Scalar coeff(Index index) const { return data[index]; }
+  template <class Packet>
+  Packet packet(Index index) const {
+    return Eigen::internal::ploadu<Packet>(data + index);
   }
+};
 
-  const Dimensions& dimensions() const { return m_dimensions; }
-
-  bool evalSubExprsIfNeeded(EvaluatorPointerType data) {
-    m_impl.evalSubExprsIfNeeded(nullptr);
-    m_data = m_impl.data();
-    Scalar* out = this->output(data, m_kept);
-    auto sum_columns = [this, out](Index first, Index last) { sum(out, first, last); };
-    if constexpr (eigen_einsum::detail::has_parallel_for<Device>::value) {
-      if (m_kept == 1 && m_summed == 1 && m_inner > leaf) {
-        // One run, a whole sum: its leaves in parallel, then the tree over them.
-        std::vector<Scalar> partial(static_cast<std::size_t>(leaves_per_run()));
-        const TensorOpCost cost(double(leaf) * sizeof(Scalar), sizeof(Scalar),
-                                double(leaf) * TensorOpCost::AddCost<Scalar>());
-        this->m_device.parallelFor(leaves_per_run(), cost,
-                                   [this, &partial](Index first, Index last) {
-                                     for (Index k = first; k < last; ++k) {
-                                       partial[std::size_t(k)] = sum_leaf_of_run(0, k);
-                                     }
-                                   });
-        out[0] = Scalar(0);
-        out[0] +=
-            tree(0, leaves_per_run(), [&partial](Index k) { return partial[std::size_t(k)]; });
-        return data == nullptr;
-      }
-      // Each task owns a slice of the result and reads its columns of every row.
-      const double reads = double(m_summed) * double(m_inner);
-      const TensorOpCost cost(reads * sizeof(Scalar), sizeof(Scalar),
-                              reads * TensorOpCost::AddCost<Scalar>());
-      this->m_device.parallelFor(m_kept, cost, sum_columns);
-    } else {
-      sum_columns(0, m_kept);
-    }
-    return data == nullptr;
+/// Reads sum_to_middle's input through its evaluator, where it is an expression not in memory.
+template <class Evaluator>
+struct evaluator_reader {
+  static constexpr bool in_memory = false;
+  const Evaluator* impl;
+  auto coeff(Index index) const { return impl->coeff(index); }
+  template <class Packet>
+  Packet packet(Index index) const {
+    return impl->template packet<Eigen::Unaligned>(index);
   }
+};
 
-  void cleanup() {
-    m_impl.cleanup();
-    Base::cleanup();
-  }
-
-private:
+/// The sums of a rank-3 input, in memory order (inner, kept, outer), over its inner and outer
+/// axes, read through `Reader`, `Packet` at a time where `Vectorized`.
+template <class Scalar, class Packet, bool Vectorized, class Reader>
+class middle_sums {
+public:
   /// Runs of inner values longer than this many are summed as a tree of leaves this long.
   static constexpr Index leaf = 16384;
-  using Half = typename internal::unpacket_traits<PacketReturnType>::half;
-  /// Whether to read the input in half packets: where a packet is a whole 64-byte cache line
-  /// (AVX-512), a loop streaming 64 MB with one load per line took 1.5x as long as with two on
-  /// this machine's AMD EPYC (family 26h, Zen 5); software prefetching recovered only part of it.
-  static constexpr bool half_reads = sizeof(PacketReturnType) >= 64 &&
-                                     internal::unpacket_traits<Half>::vectorizable &&
-                                     2 * internal::unpacket_traits<Half>::size == PacketSize;
 
-  /// out[first, last) = the sums for kept indices [first, last).
-  void sum(Scalar* out, Index first, Index last) const {
+  middle_sums(const Reader& read, Index inner, Index kept, Index summed)
+      : m_read(read), m_inner(inner), m_kept(kept), m_summed(summed) {}
+
+  /// out[first, last) = the sums for kept indices [first, last). Out of line: the reductions of
+  /// a translation unit share the code of each Reader.
+  EIGEN_DONT_INLINE void sum(Scalar* out, Index first, Index last) const {
     if (m_inner == 0) {
       // An empty input: the sums are 0, and there is nothing to read.
       std::fill(out + first, out + last, Scalar(0));
@@ -158,21 +121,6 @@ private:
       sum_blocks(out, first, last);
     } else {
       sum_rows(out, first, last);
-    }
-  }
-
-  /// With inner axes: each kept index adds a contiguous run of m_inner values per outer index,
-  /// visited in memory order.
-  void sum_blocks(Scalar* out, Index first, Index last) const {
-    for (Index j = first; j < last; ++j) {
-      out[j] = Scalar(0);
-    }
-    for (Index r = 0; r < m_summed; ++r) {
-      for (Index j = first; j < last; ++j) {
-        const Index base = (r * m_kept + j) * m_inner;
-        out[j] +=
-            tree(0, leaves_per_run(), [this, base](Index k) { return sum_leaf_of_run(base, k); });
-      }
     }
   }
 
@@ -185,8 +133,9 @@ private:
   }
 
   /// The sum of leaves [first, last) of a run, halved recursively (the first half the larger).
+  /// Out of line: GCC inlines the recursion levels deep, a copy of the leaf loop at each.
   template <class Leaf>
-  static Scalar tree(Index first, Index last, const Leaf& leaf_sum) {
+  EIGEN_DONT_INLINE static Scalar tree(Index first, Index last, const Leaf& leaf_sum) {
     if (last - first == 1) {
       return leaf_sum(first);
     }
@@ -194,45 +143,63 @@ private:
     return tree(first, middle, leaf_sum) + tree(middle, last, leaf_sum);
   }
 
+private:
+  static constexpr Index packet_size = Eigen::internal::unpacket_traits<Packet>::size;
+  using Half = typename Eigen::internal::unpacket_traits<Packet>::half;
+  /// Whether to read the input in half packets: where a packet is a whole 64-byte cache line
+  /// (AVX-512), a loop streaming 64 MB with one load per line took 1.5x as long as with two on
+  /// this machine's AMD EPYC (family 26h, Zen 5); software prefetching recovered only part of it.
+  static constexpr bool half_reads =
+      Reader::in_memory && sizeof(Packet) >= 64 &&
+      Eigen::internal::unpacket_traits<Half>::vectorizable &&
+      2 * Eigen::internal::unpacket_traits<Half>::size == packet_size;
+  using LeafPacket = std::conditional_t<half_reads, Half, Packet>;
+
+  /// With inner axes: each kept index adds a contiguous run of m_inner values per outer index,
+  /// visited in memory order.
+  void sum_blocks(Scalar* out, Index first, Index last) const {
+    for (Index j = first; j < last; ++j) {
+      out[j] = Scalar(0);
+    }
+    const Index leaves = leaves_per_run();
+    for (Index r = 0; r < m_summed; ++r) {
+      for (Index j = first; j < last; ++j) {
+        const Index base = (r * m_kept + j) * m_inner;
+        out[j] += leaves == 1
+                      ? sum_leaf(base, m_inner)
+                      : tree(0, leaves, [this, base](Index k) { return sum_leaf_of_run(base, k); });
+      }
+    }
+  }
+
   /// The sum of the n values from `base`: four packets at a time, half packets where a packet is
   /// a whole cache line and the input lies in memory.
   Scalar sum_leaf(Index base, Index n) const {
     Scalar total(0);
     Index i = 0;
-    if constexpr (PacketAccess && Input::PacketAccess) {
-      bool in_halves = false;
-      if constexpr (half_reads) {
-        if (m_data != nullptr) {
-          const Scalar* from = m_data + base;
-          total =
-              sum_packets<Half>(n, i, [from](Index k) { return internal::ploadu<Half>(from + k); });
-          in_halves = true;
-        }
-      }
-      if (!in_halves) {
-        total = sum_packets<PacketReturnType>(
-            n, i, [this, base](Index k) { return m_impl.template packet<Unaligned>(base + k); });
-      }
+    if constexpr (Vectorized) {
+      total = sum_packets<LeafPacket>(
+          n, i, [this, base](Index k) { return m_read.template packet<LeafPacket>(base + k); });
     }
     for (; i < n; ++i) {
-      total += m_impl.coeff(base + i);
+      total += m_read.coeff(base + i);
     }
     return total;
   }
 
-  /// The sum of the whole packets of `Packet` among the first n values `load` reads, with four
+  /// The sum of the whole packets of `P` among the first n values `load` reads, with four
   /// accumulators; `i` is left after the last value read.
-  template <class Packet, class Load>
+  template <class P, class Load>
   static Scalar sum_packets(Index n, Index& i, const Load& load) {
-    using internal::padd;
-    constexpr Index size = internal::unpacket_traits<Packet>::size;
+    using Eigen::internal::padd;
+    constexpr Index size = Eigen::internal::unpacket_traits<P>::size;
     if (n < size) {
       return Scalar(0);
     }
-    Packet a = load(0);
+    P a = load(0);
     i = size;
     if (n >= 4 * size) {
-      Packet b = load(size), c = load(2 * size), d = load(3 * size);
+      P b = load(size), c = load(2 * size), d = load(3 * size);
       for (i = 4 * size; i + 4 * size <= n; i += 4 * size) {
         a = padd(a, load(i));
         b = padd(b, load(i + size));
@@ -244,14 +211,16 @@ private:
     for (; i + size <= n; i += size) {
       a = padd(a, load(i));
     }
-    return internal::predux(a);
+    return Eigen::internal::predux(a);
   }
 
   /// Without inner axes: out[first, last) is the sum of the input's rows, sliced to the range.
   void sum_rows(Scalar* out, Index first, Index last) const {
-    const Index vectorized_end = PacketAccess && Input::PacketAccess
-                                     ? first + (last - first) / PacketSize * PacketSize
-                                     : first;
+    using Eigen::internal::padd;
+    using Eigen::internal::ploadu;
+    using Eigen::internal::pstoreu;
+    const Index vectorized_end =
+        Vectorized ? first + (last - first) / packet_size * packet_size : first;
     for (Index k = first; k < last; ++k) {
       out[k] = Scalar(0);
     }
@@ -259,51 +228,131 @@ private:
     Index r = 0;
     for (; r + 8 <= m_summed; r += 8) {
       const Index row = r * m_kept;
-      if constexpr (PacketAccess && Input::PacketAccess) {
-        for (Index k = first; k < vectorized_end; k += PacketSize) {
-          using internal::padd;
-          auto at = [&](Index q) {
-            return m_impl.template packet<Unaligned>(row + q * m_kept + k);
-          };
-          const PacketReturnType rows = padd(padd(padd(at(0), at(1)), padd(at(2), at(3))),
-                                             padd(padd(at(4), at(5)), padd(at(6), at(7))));
-          internal::pstoreu(out + k, padd(internal::ploadu<PacketReturnType>(out + k), rows));
+      if constexpr (Vectorized) {
+        for (Index k = first; k < vectorized_end; k += packet_size) {
+          auto at = [&](Index q) { return m_read.template packet<Packet>(row + q * m_kept + k); };
+          const Packet rows = padd(padd(padd(at(0), at(1)), padd(at(2), at(3))),
+                                   padd(padd(at(4), at(5)), padd(at(6), at(7))));
+          pstoreu(out + k, padd(ploadu<Packet>(out + k), rows));
         }
       }
       for (Index k = vectorized_end; k < last; ++k) {
         Scalar rows(0);
         for (Index q = 0; q < 8; ++q) {
-          rows += m_impl.coeff(row + q * m_kept + k);
+          rows += m_read.coeff(row + q * m_kept + k);
         }
         out[k] += rows;
       }
     }
     for (; r < m_summed; ++r) {
       const Index row = r * m_kept;
-      if constexpr (PacketAccess && Input::PacketAccess) {
-        for (Index k = first; k < vectorized_end; k += PacketSize) {
-          internal::pstoreu(out + k, internal::padd(internal::ploadu<PacketReturnType>(out + k),
-                                                    m_impl.template packet<Unaligned>(row + k)));
+      if constexpr (Vectorized) {
+        for (Index k = first; k < vectorized_end; k += packet_size) {
+          pstoreu(out + k, padd(ploadu<Packet>(out + k), m_read.template packet<Packet>(row + k)));
         }
       }
       for (Index k = vectorized_end; k < last; ++k) {
-        out[k] += m_impl.coeff(row + k);
+        out[k] += m_read.coeff(row + k);
       }
     }
   }
 
-  Input m_impl;
-  const Scalar* m_data = nullptr; // the input in memory, if it lies there
-  Dimensions m_dimensions;
-  Index m_inner = 0;
-  Index m_kept = 0;
-  Index m_summed = 0;
+  Reader m_read;
+  Index m_inner;
+  Index m_kept;
+  Index m_summed;
 };
+
+} // namespace eigen_einsum::detail
+
+namespace Eigen {
+
+template <class ArgType, class Device>
+struct TensorEvaluator<const eigen_einsum::detail::TensorSumToMiddleOp<ArgType>, Device>
+    : eigen_einsum::detail::buffer_evaluator_of<eigen_einsum::detail::TensorSumToMiddleOp<ArgType>,
+                                                Device> {
+  using XprType = eigen_einsum::detail::TensorSumToMiddleOp<ArgType>;
+  using Scalar = typename XprType::Scalar;
+  using Base = eigen_einsum::detail::buffer_evaluator_of<XprType, Device>;
+  using Base::Layout;
+  using Base::PacketAccess;
+  using typename Base::Dimensions;
+  using typename Base::EvaluatorPointerType;
+  using typename Base::Index;
+  using typename Base::PacketReturnType;
+  using Input = TensorEvaluator<ArgType, Device>;
+  // An input in memory is read through pointers, by the kernel its scalar type shares.
+  using Reader = std::conditional_t<Input::RawAccess, eigen_einsum::detail::memory_reader<Scalar>,
+                                    eigen_einsum::detail::evaluator_reader<Input>>;
+  using Sums = eigen_einsum::detail::middle_sums<
+      Scalar, PacketReturnType, PacketAccess && (Input::RawAccess || Input::PacketAccess), Reader>;
+
+  TensorEvaluator(const XprType& op, const Device& device)
+      : Base(device), m_impl(op.expression(), device) {
+    m_dimensions[0] = m_impl.dimensions()[1];
+  }
+
+  const Dimensions& dimensions() const { return m_dimensions; }
+
+  bool evalSubExprsIfNeeded(EvaluatorPointerType data) {
+    m_impl.evalSubExprsIfNeeded(nullptr);
+    const bool col_major = static_cast<int>(Layout) == static_cast<int>(ColMajor);
+    const Index inner = m_impl.dimensions()[col_major ? 0 : 2];
+    const Index kept = m_impl.dimensions()[1];
+    const Index summed = m_impl.dimensions()[col_major ? 2 : 0];
+    const Sums sums(reader(), inner, kept, summed);
+    Scalar* out = this->output(data, kept);
+    if constexpr (eigen_einsum::detail::has_parallel_for<Device>::value) {
+      if (kept == 1 && summed == 1 && inner > Sums::leaf) {
+        // One run, a whole sum: its leaves in parallel, then the tree over them.
+        const Index leaves = sums.leaves_per_run();
+        std::vector<Scalar> partial(static_cast<std::size_t>(leaves));
+        const TensorOpCost cost(double(Sums::leaf) * sizeof(Scalar), sizeof(Scalar),
+                                double(Sums::leaf) * TensorOpCost::AddCost<Scalar>());
+        this->m_device.parallelFor(leaves, cost, [&sums, &partial](Index first, Index last) {
+          for (Index k = first; k < last; ++k) {
+            partial[std::size_t(k)] = sums.sum_leaf_of_run(0, k);
+          }
+        });
+        out[0] = Scalar(0);
+        out[0] += Sums::tree(0, leaves, [&partial](Index k) { return partial[std::size_t(k)]; });
+        return data == nullptr;
+      }
+      // Each task owns a slice of the result and reads its columns of every row.
+      const double reads = double(summed) * double(inner);
+      const TensorOpCost cost(reads * sizeof(Scalar), sizeof(Scalar),
+                              reads * TensorOpCost::AddCost<Scalar>());
+      this->m_device.parallelFor(
+          kept, cost, [&sums, out](Index first, Index last) { sums.sum(out, first, last); });
+    } else {
+      sums.sum(out, 0, kept);
+    }
+    return data == nullptr;
+  }
+
+  void cleanup() {
+    m_impl.cleanup();
+    Base::cleanup();
+  }
+
+private:
+  Reader reader() const {
+    if constexpr (Input::RawAccess) {
+      eigen_assert(m_impl.data() != nullptr);
+      return Reader{m_impl.data()};
+    } else {
+      return Reader{&m_impl};
+    }
+  }
+
+  Input m_impl;
+  Dimensions m_dimensions;
+};
+
+} // namespace Eigen
 
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
 #endif
-
-} // namespace Eigen
 
 #endif // EIGEN_EINSUM_OPS_SUM_TO_MIDDLE_HPP
