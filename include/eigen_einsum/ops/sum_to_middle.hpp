@@ -338,8 +338,7 @@ struct TensorEvaluator<const eigen_einsum::detail::TensorSumToMiddleOp<ArgType>,
 private:
   Reader reader() const {
     if constexpr (Input::RawAccess) {
-      eigen_assert(m_impl.data() != nullptr);
-      return Reader{m_impl.data()};
+      return Reader{m_impl.data()}; // null only when empty: then nothing is read
     } else {
       return Reader{&m_impl};
     }
