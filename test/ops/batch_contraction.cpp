@@ -149,6 +149,9 @@ TEMPLATE_TEST_CASE("batch_contraction: blocked GEMM slices in every orientation,
   // One free extent of 1: Eigen's matrix-vector product.
   check<bij_bjk_bik, TestType, Eigen::ColMajor>(A{3, 1, 30}, A{3, 30, 17});
   check<bij_bjk_bik, TestType, Eigen::RowMajor>(A{3, 13, 30}, A{3, 30, 1});
+  // ... with the contracted label contiguous and shorter than a packet: strided columns.
+  check<bij_bjk_bik, TestType, Eigen::RowMajor>(A{3, 30, 3}, A{3, 3, 1});
+  check<bij_bjk_bik, TestType, Eigen::ColMajor>(A{3, 1, 3}, A{3, 3, 30});
 }
 
 /// gemm_range<Scalar, XTrans, YTrans> over two slices against Eigen's matrix product, for m x n x
@@ -195,6 +198,11 @@ TEMPLATE_TEST_CASE("batch_contraction: gemm_range's blocked GEMM against Eigen's
   check_gemm_orientations<TestType>(33, 70, 1301);
   check_gemm_orientations<TestType>(700, 9, 30);
   check_gemm_orientations<TestType>(19, 3001, 66);
+  // Matrix-vector products, the contracted label shorter than a packet or empty.
+  check_gemm_orientations<TestType>(40, 1, 3);
+  check_gemm_orientations<TestType>(1, 40, 3);
+  check_gemm_orientations<TestType>(40, 1, 0);
+  check_gemm_orientations<TestType>(1, 40, 0);
 }
 
 TEST_CASE("batch_contraction: a batch of 1 and zero extents", "[batch_contraction]") {
