@@ -235,19 +235,14 @@ void gemm_range(const Scalar* x, const Scalar* y, Scalar* c, Eigen::Index m, Eig
   using CMap = Eigen::Map<Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>>;
   // Eigen's own choices: a coefficient-based product below its threshold, GEMV for a vector.
   const bool small = m + n + k < EIGEN_GEMM_TO_COEFFBASED_THRESHOLD;
-  if (!small && k < Eigen::internal::packet_traits<Scalar>::size) {
-    if (n == 1 && XTrans) { // X's rows are contiguous
-      for (Index b = first; b < last; ++b) {
-        short_rows_gemv(x + b * m * k, y + b * k, c + b * m, m, k);
-      }
-      return;
+  // A vector out of X's contiguous rows or Y's contiguous columns, shorter than a packet.
+  const bool x_rows = n == 1 && XTrans, y_columns = m == 1 && !YTrans;
+  if (!small && k < Eigen::internal::packet_traits<Scalar>::size && (x_rows || y_columns)) {
+    for (Index b = first; b < last; ++b) {
+      const Scalar *xb = x + b * m * k, *yb = y + b * k * n;
+      short_rows_gemv(x_rows ? xb : yb, x_rows ? yb : xb, c + b * m * n, m * n, k);
     }
-    if (m == 1 && !YTrans) { // Y's columns are contiguous
-      for (Index b = first; b < last; ++b) {
-        short_rows_gemv(y + b * k * n, x + b * k, c + b * n, n, k);
-      }
-      return;
-    }
+    return;
   }
   if (small || m == 1 || n == 1) {
     for (Index b = first; b < last; ++b) {
