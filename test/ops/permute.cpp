@@ -173,4 +173,16 @@ TEMPLATE_TEST_CASE("permute: past 8 MB the destination is streamed, on both devi
     require_equal(evaluate_on(Eigen::DefaultDevice(), permute(u, reverse)), to_dyn(reversed));
     require_equal(evaluate_on(threads.device, permute(u, reverse)), to_dyn(reversed));
   }
+  // Source rows a page apart whose strides are multiples of 32 bytes: read by squares of 32-byte
+  // packets from an aligned source, of 16-byte ones 16 bytes off, unaligned one coefficient off.
+  const std::array<Index, 4> even{32, 24, 40, 72};
+  const auto v = random_tensor<S, 4, L>(even, 7);
+  Eigen::Tensor<S, 4, L> v_reversed = v.shuffle(reverse);
+  std::vector<S, Eigen::aligned_allocator<S>> source(std::size_t(v.size()) + 16);
+  for (const std::size_t offset : {std::size_t(0), 16 / sizeof(S), std::size_t(1)}) {
+    INFO("source " << offset << " coefficients off");
+    Eigen::TensorMap<Eigen::Tensor<S, 4, L>> at(source.data() + offset, even);
+    at = v;
+    require_equal(evaluate_on(Eigen::DefaultDevice(), permute(at, reverse)), to_dyn(v_reversed));
+  }
 }
