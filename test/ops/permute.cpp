@@ -173,6 +173,12 @@ TEMPLATE_TEST_CASE("permute: past 8 MB the destination is streamed, on both devi
     require_equal(evaluate_on(Eigen::DefaultDevice(), permute(u, reverse)), to_dyn(reversed));
     require_equal(evaluate_on(threads.device, permute(u, reverse)), to_dyn(reversed));
   }
+  // A 2-D transpose whose rows a page apart are read on 17 or 18 tiles later (more than 256 KB):
+  // prefetched into every cache level, by whole packets.
+  const auto w = random_tensor<S, 2, L>({2100, 1100}, 8);
+  const std::array<int, 2> swap{1, 0};
+  Eigen::Tensor<S, 2, L> swapped = w.shuffle(swap);
+  require_equal(evaluate_on(Eigen::DefaultDevice(), permute(w, swap)), to_dyn(swapped));
   // Source rows a page apart whose strides are multiples of 32 bytes: read by squares of 32-byte
   // packets from an aligned source, of 16-byte ones 16 bytes off, unaligned one coefficient off.
   const std::array<Index, 4> even{32, 24, 40, 72};

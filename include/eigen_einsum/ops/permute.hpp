@@ -179,26 +179,37 @@ struct buffer_deleter {
 /// their accesses, so a large permutation does it in software.
 inline constexpr Eigen::Index permute_far_rows = 4096;
 
-/// Prefetches the cache line at `p` into the second-level cache, not the first: the rows of a large
-/// permutation's tile lie a page or more apart and so share the first level's few sets, where a
-/// line prefetched a tile ahead is evicted before it is read.
-inline void prefetch_far_row(const void* p) {
+/// A tile whose rows are read on by a tile at most this many bytes of tiles later is `near` it.
+inline constexpr Eigen::Index permute_prefetch_reach = Eigen::Index(1) << 18;
+
+/// How a tile prefetches its source rows: each `ahead` bytes further on (0: not), where a later
+/// tile reads it. Where that tile is near, into the second-level cache only: the rows lie a page
+/// or more apart and so share the first level's few sets, where a line prefetched a tile ahead is
+/// evicted before it is read; else into every level, as a line that comes later may still be
+/// found in one of them.
+struct row_prefetch {
+  Eigen::Index ahead = 0;
+  bool near = false;
+};
+
+/// Prefetches the cache line at `p` as `prefetch` says.
+inline void prefetch_row(const void* p, const row_prefetch& prefetch) {
 #if defined(__GNUC__)
-  __builtin_prefetch(p, 0, 2);
-#else
-  Eigen::internal::prefetch(static_cast<const char*>(p));
+  if (prefetch.near) {
+    return __builtin_prefetch(p, 0, 2);
+  }
 #endif
+  Eigen::internal::prefetch(static_cast<const char*>(p));
 }
 
 /// `to[x + y * to_y] = from[x * from_x + y]` for 0 <= x < nx and 0 <= y < ny (at most one tile),
 /// by squares of `Packet` registers where Eigen can transpose them, what they leave by squares of
-/// half packets, the last coefficients one by one; `store(at, packet)` writes the registers. Each
-/// row read is prefetched `prefetch_ahead` bytes further on (0: none), where the next tile reads
-/// it.
+/// half packets, the last coefficients one by one; `store(at, packet)` writes the registers; each
+/// row read is prefetched as `prefetch` says.
 template <class Packet, class Scalar, class Store>
 EIGEN_EINSUM_FLATTEN void transpose_block(const Scalar* from, Eigen::Index from_x, Scalar* to,
                                           Eigen::Index to_y, Eigen::Index nx, Eigen::Index ny,
-                                          Eigen::Index prefetch_ahead, Store store) {
+                                          const row_prefetch& prefetch, Store store) {
   constexpr int W = Eigen::internal::unpacket_traits<Packet>::size;
   if constexpr (has_packet_transpose<Packet, W>::value) {
     const Eigen::Index x_done = nx - nx % W, y_done = ny - ny % W;
@@ -208,12 +219,13 @@ EIGEN_EINSUM_FLATTEN void transpose_block(const Scalar* from, Eigen::Index from_
         for (int r = 0; r < W; ++r) {
           square.packet[r] = Eigen::internal::ploadu<Packet>(from + (x + r) * from_x + y);
         }
-        if (prefetch_ahead != 0) {
+        if (prefetch.ahead != 0) {
           for (int r = 0; r < W; ++r) {
             // An address, never dereferenced: it may lie past the source's end.
-            prefetch_far_row(reinterpret_cast<const void*>(
-                reinterpret_cast<std::uintptr_t>(from + (x + r) * from_x + y) +
-                std::uintptr_t(prefetch_ahead)));
+            prefetch_row(reinterpret_cast<const void*>(
+                             reinterpret_cast<std::uintptr_t>(from + (x + r) * from_x + y) +
+                             std::uintptr_t(prefetch.ahead)),
+                         prefetch);
           }
         }
         Eigen::internal::ptranspose(square);
@@ -226,9 +238,9 @@ EIGEN_EINSUM_FLATTEN void transpose_block(const Scalar* from, Eigen::Index from_
     using Half = typename Eigen::internal::unpacket_traits<Packet>::half;
     using Next = std::conditional_t<std::is_same_v<Half, Packet>, Scalar, Half>;
     transpose_block<Next>(from + x_done * from_x, from_x, to + x_done, to_y, nx - x_done, ny,
-                          prefetch_ahead, store);
+                          prefetch, store);
     transpose_block<Next>(from + y_done, from_x, to + y_done * to_y, to_y, x_done, ny - y_done,
-                          prefetch_ahead, store);
+                          prefetch, store);
   } else {
     for (Eigen::Index y = 0; y < ny; ++y) {
       for (Eigen::Index x = 0; x < nx; ++x) {
@@ -238,25 +250,24 @@ EIGEN_EINSUM_FLATTEN void transpose_block(const Scalar* from, Eigen::Index from_
   }
 }
 
-/// transpose_block for prefetched source rows a page or more apart: by squares of the widest packet
-/// of at most 32 bytes whose loads `alignment` (of the source's rows, in bytes) keeps within a
-/// cache line. Fewer rows a square then share the first-level cache's sets, and no load straddles
-/// two lines: `abcd->dcba` on 64^4 floats ran 15-20% faster than with 64-byte squares (AMD Zen 5,
-/// bench/README.md).
+/// transpose_block for source rows a page or more apart, prefetched for a near tile: by squares of
+/// the widest packet of at most 32 bytes whose loads `alignment` (of the source's rows, in bytes)
+/// keeps within a cache line. Fewer rows a square then share the first-level cache's sets, and no
+/// load straddles two lines: `abcd->dcba` on 64^4 floats ran 15-20% faster than with 64-byte
+/// squares (AMD Zen 5, bench/README.md).
 template <class Packet, class Scalar, class Store>
 void transpose_far_rows(const Scalar* from, Eigen::Index from_x, Scalar* to, Eigen::Index to_y,
-                        Eigen::Index nx, Eigen::Index ny, Eigen::Index prefetch_ahead,
+                        Eigen::Index nx, Eigen::Index ny, const row_prefetch& prefetch,
                         std::size_t alignment, Store store) {
   using Half = typename Eigen::internal::unpacket_traits<Packet>::half;
   if constexpr (!std::is_same_v<Half, Packet> &&
                 has_packet_transpose<Half, Eigen::internal::unpacket_traits<Half>::size>::value) {
     if (sizeof(Packet) > 32 || alignment % sizeof(Packet) != 0) {
-      return transpose_far_rows<Half>(from, from_x, to, to_y, nx, ny, prefetch_ahead, alignment,
-                                      store);
+      return transpose_far_rows<Half>(from, from_x, to, to_y, nx, ny, prefetch, alignment, store);
     }
   }
   (void)alignment;
-  transpose_block<Packet>(from, from_x, to, to_y, nx, ny, prefetch_ahead, store);
+  transpose_block<Packet>(from, from_x, to, to_y, nx, ny, prefetch, store);
 }
 
 /// Whether `Scalar`'s packets have a streaming store.
@@ -279,7 +290,7 @@ struct tile_span {
 template <class Scalar>
 void transpose_tile(const Scalar* src, Eigen::Index src_x, Scalar* dst, Eigen::Index dst_y,
                     Eigen::Index x0, Eigen::Index x1, Eigen::Index y0, Eigen::Index y1, bool stream,
-                    Scalar* buffer, const tile_span& span, Eigen::Index prefetch_ahead) {
+                    Scalar* buffer, const tile_span& span, const row_prefetch& prefetch) {
   using Index = Eigen::Index;
   using Packet = typename Eigen::internal::packet_traits<Scalar>::type;
   constexpr int W = Eigen::internal::packet_traits<Scalar>::size;
@@ -298,12 +309,12 @@ void transpose_tile(const Scalar* src, Eigen::Index src_x, Scalar* dst, Eigen::I
                                   std::uintptr_t(src_x * Index(sizeof(Scalar))) |
                                   std::uintptr_t(span.from * Index(sizeof(Scalar)));
       for (Index i = 0; i < span.count; ++i) {
-        if (prefetch_ahead != 0) {
+        if (prefetch.near) {
           transpose_far_rows<Packet>(from + i * span.from, src_x, buffer + i * nx, length, nx, ny,
-                                     prefetch_ahead, std::size_t(bits & (~bits + 1)), into_buffer);
+                                     prefetch, std::size_t(bits & (~bits + 1)), into_buffer);
         } else {
-          transpose_block<Packet>(from + i * span.from, src_x, buffer + i * nx, length, nx, ny, 0,
-                                  into_buffer);
+          transpose_block<Packet>(from + i * span.from, src_x, buffer + i * nx, length, nx, ny,
+                                  prefetch, into_buffer);
         }
       }
       for (Index y = 0; y < ny; ++y) {
@@ -330,7 +341,7 @@ void transpose_tile(const Scalar* src, Eigen::Index src_x, Scalar* dst, Eigen::I
   }
   (void)span;
   transpose_block<Packet>(
-      from, src_x, to, dst_y, nx, ny, prefetch_ahead,
+      from, src_x, to, dst_y, nx, ny, prefetch,
       [stream](Scalar* at, const auto& packet) { store_packet(at, packet, stream); });
 }
 
@@ -379,13 +390,21 @@ void permute_memory(const permute_loops<N>& p, const Scalar* src, Scalar* dst,
       x_block = std::min(axis.extent, x_side / x.extent);
     }
   }
-  const Index prefetch_ahead =
-      stream && !rows && x.from * bytes >= permute_far_rows ? y_side * bytes : 0;
   const Index x_tiles = rows ? 1 : (x.extent + x_side - 1) / x_side;
   const Index pieces =
       rows ? (x.extent + run - 1) / run : x_tiles * ((y.extent + y_side - 1) / y_side);
   // Outer loop k runs in blocks of this many steps.
   auto block_of = [x_next, x_block](int k) { return k == x_next ? x_block : Index(1); };
+  // A tile's source rows are read on by the tile x_tiles units later: the next y tile, or past
+  // the last one the next step of the source's fastest outer axis where that continues the rows.
+  const bool read_on =
+      y.extent > y_side ||
+      (p.num_outer > 0 && p.axes[std::size_t(p.outer[0])].from == y.extent && block_of(0) == 1);
+  row_prefetch prefetch;
+  if (stream && !rows && x.from * bytes >= permute_far_rows) {
+    prefetch = {y_side * bytes,
+                read_on && x_tiles * x_side * y_side * bytes <= permute_prefetch_reach};
+  }
   Index outer = 1;
   for (int k = 0; k < p.num_outer; ++k) {
     outer *= (p.axes[std::size_t(p.outer[std::size_t(k)])].extent + block_of(k) - 1) / block_of(k);
@@ -420,7 +439,7 @@ void permute_memory(const permute_loops<N>& p, const Scalar* src, Scalar* dst,
       } else {
         const Index x0 = piece % x_tiles * x_side, y0 = piece / x_tiles * y_side;
         transpose_tile(src + from, x.from, dst + to, y.to, x0, std::min(x.extent, x0 + x_side), y0,
-                       std::min(y.extent, y0 + y_side), stream, buffer.get(), span, prefetch_ahead);
+                       std::min(y.extent, y0 + y_side), stream, buffer.get(), span, prefetch);
       }
     }
     if (stream) {
