@@ -253,8 +253,8 @@ EIGEN_EINSUM_FLATTEN void transpose_block(const Scalar* from, Eigen::Index from_
 /// transpose_block for source rows a page or more apart, prefetched for a near tile: by squares of
 /// the widest packet of at most 32 bytes whose loads `alignment` (of the source's rows, in bytes)
 /// keeps within a cache line. Fewer rows a square then share the first-level cache's sets, and no
-/// load straddles two lines: `abcd->dcba` on 64^4 floats ran 15-20% faster than with 64-byte
-/// squares (AMD Zen 5, bench/README.md).
+/// load straddles two lines: `abcd->dcba` on 64^4 floats ran 2-21% faster than with 64-byte squares
+/// prefetched into every level, 12% in the median run (AMD Zen 5, bench/README.md).
 template <class Packet, class Scalar, class Store>
 void transpose_far_rows(const Scalar* from, Eigen::Index from_x, Scalar* to, Eigen::Index to_y,
                         Eigen::Index nx, Eigen::Index ny, const row_prefetch& prefetch,
