@@ -251,22 +251,24 @@ EIGEN_EINSUM_FLATTEN void transpose_block(const Scalar* from, Eigen::Index from_
 }
 
 /// transpose_block for source rows a page or more apart, prefetched for a near tile: by squares of
-/// the widest packet of at most 32 bytes whose loads `alignment` (of the source's rows, in bytes)
-/// keeps within a cache line. Fewer rows a square then share the first-level cache's sets, and no
-/// load straddles two lines: `abcd->dcba` on 64^4 floats ran 2-21% faster than with 64-byte squares
-/// prefetched into every level, 12% in the median run (AMD Zen 5, bench/README.md).
+/// the widest packet of at most 32 bytes whose loads stay within a cache line, that is whose size
+/// divides `address_bits`, the source's address and row strides in bytes, or'ed. Fewer rows a
+/// square then share the first-level cache's sets, and no load straddles two lines: `abcd->dcba` on
+/// 64^4 floats ran 2-21% faster than with 64-byte squares prefetched into every level, 12% in the
+/// median run (AMD Zen 5, bench/README.md).
 template <class Packet, class Scalar, class Store>
 void transpose_far_rows(const Scalar* from, Eigen::Index from_x, Scalar* to, Eigen::Index to_y,
                         Eigen::Index nx, Eigen::Index ny, const row_prefetch& prefetch,
-                        std::size_t alignment, Store store) {
+                        std::uintptr_t address_bits, Store store) {
   using Half = typename Eigen::internal::unpacket_traits<Packet>::half;
   if constexpr (!std::is_same_v<Half, Packet> &&
                 has_packet_transpose<Half, Eigen::internal::unpacket_traits<Half>::size>::value) {
-    if (sizeof(Packet) > 32 || alignment % sizeof(Packet) != 0) {
-      return transpose_far_rows<Half>(from, from_x, to, to_y, nx, ny, prefetch, alignment, store);
+    if (sizeof(Packet) > 32 || address_bits % sizeof(Packet) != 0) {
+      return transpose_far_rows<Half>(from, from_x, to, to_y, nx, ny, prefetch, address_bits,
+                                      store);
     }
   }
-  (void)alignment;
+  (void)address_bits;
   transpose_block<Packet>(from, from_x, to, to_y, nx, ny, prefetch, store);
 }
 
@@ -304,14 +306,13 @@ void transpose_tile(const Scalar* src, Eigen::Index src_x, Scalar* dst, Eigen::I
       const auto into_buffer = [](Scalar* at, const auto& packet) {
         Eigen::internal::pstoreu(at, packet);
       };
-      // The lowest bit set in the address and the strides: the rows' alignment.
-      const std::uintptr_t bits = reinterpret_cast<std::uintptr_t>(from) |
-                                  std::uintptr_t(src_x * Index(sizeof(Scalar))) |
-                                  std::uintptr_t(span.from * Index(sizeof(Scalar)));
+      const std::uintptr_t address_bits = reinterpret_cast<std::uintptr_t>(from) |
+                                          std::uintptr_t(src_x * Index(sizeof(Scalar))) |
+                                          std::uintptr_t(span.from * Index(sizeof(Scalar)));
       for (Index i = 0; i < span.count; ++i) {
         if (prefetch.near) {
           transpose_far_rows<Packet>(from + i * span.from, src_x, buffer + i * nx, length, nx, ny,
-                                     prefetch, std::size_t(bits & (~bits + 1)), into_buffer);
+                                     prefetch, address_bits, into_buffer);
         } else {
           transpose_block<Packet>(from + i * span.from, src_x, buffer + i * nx, length, nx, ny,
                                   prefetch, into_buffer);
