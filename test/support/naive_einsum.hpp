@@ -402,7 +402,7 @@ dyn_tensor<Scalar> naive_einsum(std::string_view subscript,
 }
 
 /// Copies an Eigen tensor (Tensor, TensorFixedSize, TensorMap, or an expression, evaluated first)
-/// of any rank and layout into a dyn_tensor, reading coefficients by multi-index.
+/// of any rank and layout into a dyn_tensor.
 /// Example: `to_dyn(Eigen::Tensor<float, 2, Eigen::RowMajor>(2, 3))` has dims {2, 3}.
 template <class TensorLike>
 auto to_dyn(const TensorLike& tensor) {
@@ -415,14 +415,34 @@ auto to_dyn(const TensorLike& tensor) {
   for (std::size_t d = 0; d < static_cast<std::size_t>(rank); ++d)
     dims.push_back(evaluated.dimension(d));
   dyn_tensor<Scalar> result(dims);
-  detail::for_each_index(dims, [&](const std::vector<Index>& index) {
-    std::array<Index, rank> at{};
-    detail::copy_to(index, at);
-    if constexpr (rank == 0)
-      result(index) = evaluated();
-    else
-      result(index) = evaluated(at);
-  });
+  const Scalar* from = evaluated.data();
+  Scalar* to = result.data.data();
+  const Index size = static_cast<Index>(result.data.size());
+  if constexpr (traits::Layout == Eigen::ColMajor || rank < 2) {
+    for (Index k = 0; k < size; ++k)
+      to[k] = from[k];
+  } else {
+    // Raw arrays and an odometer: these loops run over every tested coefficient at -O0.
+    Index extent[rank], stride[rank], index[rank];
+    Index step = 1;
+    for (int d = rank - 1; d >= 0; --d) {
+      extent[d] = dims[std::size_t(d)];
+      stride[d] = step;
+      index[d] = 0;
+      step *= extent[d];
+    }
+    Index offset = 0; // RowMajor offset of the ColMajor position k
+    for (Index k = 0; k < size; ++k) {
+      to[k] = from[offset];
+      for (int d = 0; d < rank; ++d) {
+        offset += stride[d];
+        if (++index[d] < extent[d])
+          break;
+        offset -= stride[d] * extent[d];
+        index[d] = 0;
+      }
+    }
+  }
   return result;
 }
 
@@ -522,15 +542,23 @@ void require_equal(const TensorLike& got, const dyn_tensor<Scalar>& expected) {
   REQUIRE(actual.rank() == expected.rank());
   REQUIRE(actual.dims == expected.dims);
 
+  // Both hold ColMajor coefficients: compare them in order, first index fastest.
   Index mismatches = 0;
   std::string first;
-  detail::for_each_index(expected.dims, [&](const std::vector<Index>& index) {
-    if (detail::near(actual(index), expected(index)))
-      return;
-    if (mismatches++ == 0)
-      first = detail::index_text(index) + ": got " + detail::value_text(actual(index)) +
-              ", expected " + detail::value_text(expected(index));
-  });
+  for (std::size_t k = 0; k < expected.data.size(); ++k) {
+    if (detail::near(actual.data[k], expected.data[k]))
+      continue;
+    if (mismatches++ == 0) {
+      std::vector<Index> index(expected.dims.size());
+      Index rest = static_cast<Index>(k);
+      for (std::size_t d = 0; d < index.size(); ++d) {
+        index[d] = rest % expected.dims[d];
+        rest /= expected.dims[d];
+      }
+      first = detail::index_text(index) + ": got " + detail::value_text(actual.data[k]) +
+              ", expected " + detail::value_text(expected.data[k]);
+    }
+  }
   INFO(mismatches << " of " << expected.size() << " coefficients differ; first at " << first);
   REQUIRE(mismatches == 0);
 }
