@@ -9,18 +9,18 @@
 // call at least), and prints the median of the pairs' ratios with its quartiles: the machine's
 // drift between Google Benchmark's repetitions cancels out of each pair.
 
+#include "paired.hpp"
+
 #include <eigen_einsum/einsum.hpp>
 
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
-#include <vector>
 
 namespace {
 
@@ -131,44 +131,16 @@ void add_case(const char* name, bool verify) {
   }
 }
 
-/// Seconds per call of `n` calls of `variant` on `x`.
-template <class Case>
-double seconds_per_call(Case& x, void (Case::*variant)(), long n) {
-  const auto start = std::chrono::steady_clock::now();
-  for (long i = 0; i < n; ++i) {
-    (x.*variant)();
-    benchmark::DoNotOptimize(x.d.data());
-    benchmark::ClobberMemory();
-  }
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() /
-         double(n);
-}
-
-/// The einsum and the hand order timed alternately, `pairs` blocks each, the first of each pair
-/// alternating too.
+/// The einsum and the hand order timed alternately (bench/paired.hpp), `pairs` blocks each.
 template <class Case>
 void pair_case(const char* name, int pairs) {
   for (const Index bond : {32, 96, 256}) {
     Case x(bond);
-    const double warm = seconds_per_call(x, &Case::einsum, 2);
-    const long n = std::max(1L, long(2e-4 / warm));
-    std::vector<double> ratios, einsum, hand;
-    for (int p = 0; p < pairs; ++p) {
-      const double h0 = p % 2 ? seconds_per_call(x, &Case::hand, n) : 0;
-      const double e = seconds_per_call(x, &Case::einsum, n);
-      const double h = p % 2 ? h0 : seconds_per_call(x, &Case::hand, n);
-      ratios.push_back(e / h);
-      einsum.push_back(e);
-      hand.push_back(h);
-    }
-    for (auto* v : {&ratios, &einsum, &hand}) {
-      std::sort(v->begin(), v->end());
-    }
-    const std::size_t mid = ratios.size() / 2, low = ratios.size() / 4;
+    const auto r = bench::time_pairs(x, &Case::einsum, &Case::hand, pairs);
     std::printf("%-16s D%-4ld einsum %10.3f us  hand %10.3f us  einsum / hand %.3f  (quartiles "
                 "%.3f %.3f)\n",
-                name, long(bond), einsum[mid] * 1e6, hand[mid] * 1e6, ratios[mid], ratios[low],
-                ratios[ratios.size() - 1 - low]);
+                name, long(bond), r.first_seconds * 1e6, r.second_seconds * 1e6, r.ratio, r.low,
+                r.high);
   }
 }
 

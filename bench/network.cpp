@@ -6,8 +6,11 @@
 //                                materialises every contraction once, into a temporary)
 //   BM_hand_ltr/<case>/ColMajor  only for the matrix chain: the left-to-right order
 // Destinations are allocated before the timing loop; bench/ratios.py pairs einsum with hand.
-// `bench_network --verify` prints each variant's largest difference from einsum's result, and
-// `bench_network --path` the order einsum takes (eigen_einsum::einsum_path) for each case.
+// `bench_network --verify` prints each variant's largest difference from einsum's result,
+// `bench_network --path` the order einsum takes (eigen_einsum::einsum_path) for each case, and
+// `bench_network --paired [pairs]` times einsum and hand alternately (bench/paired.hpp) instead.
+
+#include "paired.hpp"
 
 #include <eigen_einsum/einsum.hpp>
 
@@ -18,6 +21,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <string>
 #include <type_traits>
@@ -168,8 +172,9 @@ struct has_unguarded : std::false_type {};
 template <class Case>
 struct has_unguarded<Case, std::void_t<decltype(&Case::unguarded)>> : std::true_type {};
 
-enum class mode { bench, verify, path };
+enum class mode { bench, verify, path, paired };
 mode what = mode::bench;
+int paired_count = 301;
 
 /// `--verify`: runs each variant once and prints its largest difference from einsum's result.
 template <class Case>
@@ -211,6 +216,14 @@ void add_case(const char* name) {
     Case{}.path();
     return;
   }
+  if (what == mode::paired) {
+    Case x;
+    const auto r = bench::time_pairs(x, &Case::einsum, &Case::hand, paired_count);
+    std::printf("%-24s einsum %10.3f us  hand %10.3f us  einsum / hand %.3f  (quartiles %.3f "
+                "%.3f)\n",
+                name, r.first_seconds * 1e6, r.second_seconds * 1e6, r.ratio, r.low, r.high);
+    return;
+  }
   add("einsum", name, &run<Case, &Case::einsum>);
   add("hand", name, &run<Case, &Case::hand>);
   if constexpr (has_ltr<Case>::value) {
@@ -225,7 +238,13 @@ void add_case(const char* name) {
 
 int main(int argc, char** argv) {
   const std::string arg = argc > 1 ? argv[1] : "";
-  what = arg == "--verify" ? mode::verify : arg == "--path" ? mode::path : mode::bench;
+  what = arg == "--verify"   ? mode::verify
+         : arg == "--path"   ? mode::path
+         : arg == "--paired" ? mode::paired
+                             : mode::bench;
+  if (what == mode::paired && argc > 2) {
+    paired_count = std::atoi(argv[2]);
+  }
   add_case<chain>("ij,jk,kl->il");
   add_case<rank3_chain>("abc,bcd,cde->ae");
   add_case<bilinear_form>("bn,anm,bm->ba");
