@@ -198,6 +198,17 @@ TEMPLATE_TEST_CASE("batch_contraction: gemm_range's blocked GEMM against Eigen's
   check_gemm_orientations<TestType>(33, 70, 1301);
   check_gemm_orientations<TestType>(700, 9, 30);
   check_gemm_orientations<TestType>(19, 3001, 66);
+  // Results at most a packet tall (SSE: 4 floats, 2 doubles; AVX-512: 16 and 8) with a long
+  // contracted label: rank-1 updates in registers, a last group of 1-3 columns, and the last
+  // columns of X read through a copy (k * m not a multiple of the packet).
+  check_gemm_orientations<TestType>(2, 2, 19);
+  check_gemm_orientations<TestType>(2, 7, 1001);
+  check_gemm_orientations<TestType>(3, 16, 333);
+  check_gemm_orientations<TestType>(4, 5, 64);
+  check_gemm_orientations<TestType>(8, 10, 257);
+  check_gemm_orientations<TestType>(10, 10, 1000);
+  check_gemm_orientations<TestType>(16, 13, 41);
+  check_gemm_orientations<TestType>(3, 17, 100); // one column too many: Eigen's GEMM
   // Matrix-vector products, the contracted label shorter than a packet or empty.
   check_gemm_orientations<TestType>(40, 1, 3);
   check_gemm_orientations<TestType>(1, 40, 3);

@@ -110,6 +110,73 @@ void short_rows_gemv(const Scalar* a, const Scalar* v, Scalar* c, Eigen::Index l
   }
 }
 
+/// Most columns of a result that small_result_gemm takes: beyond, Eigen's kernel has enough
+/// columns to fill its panels.
+inline constexpr Eigen::Index small_result_columns = 16;
+
+/// C = X * Y for one ColMajor X of m <= a packet rows (m x k) and C m x n: each step of k adds X's
+/// column times Y's row k to the result's columns, held in registers four at a time. Eigen's GEMM
+/// pads such short columns into panels many packets tall: 5.4x slower for float 10x1000 times
+/// 1000x10. Y's coefficient (p, j) is at y[p * y_step + j * y_column]. Reads whole packets of X;
+/// the last columns, where a packet would run past X, go through a copy.
+template <class Scalar>
+void small_result_gemm(const Scalar* x, const Scalar* y, Eigen::Index y_step, Eigen::Index y_column,
+                       Scalar* c, Eigen::Index m, Eigen::Index n, Eigen::Index k) {
+  using Eigen::Index;
+  using Packet = typename Eigen::internal::packet_traits<Scalar>::type;
+  constexpr Index P = Eigen::internal::packet_traits<Scalar>::size;
+  // Columns p < safe can be read as a whole packet inside X.
+  const Index safe = m * k >= P ? (m * k - P) / m + 1 : 0;
+  EIGEN_ALIGN_MAX Scalar tail[P] = {};
+  for (Index j0 = 0; j0 < n; j0 += 4) {
+    // A last group of fewer than four columns repeats its last one, not stored twice.
+    const Index j[4] = {j0, std::min(j0 + 1, n - 1), std::min(j0 + 2, n - 1),
+                        std::min(j0 + 3, n - 1)};
+    const Scalar *y0 = y + j[0] * y_column, *y1 = y + j[1] * y_column, *y2 = y + j[2] * y_column,
+                 *y3 = y + j[3] * y_column;
+    // Two sets of four sums, for even and odd p: eight independent chains of FMAs.
+    Packet a0 = Eigen::internal::pset1<Packet>(Scalar(0)), a1 = a0, a2 = a0, a3 = a0, b0 = a0,
+           b1 = a0, b2 = a0, b3 = a0;
+    auto column_at = [&](Index p) {
+      if (p < safe) {
+        return Eigen::internal::ploadu<Packet>(x + p * m);
+      }
+      std::copy_n(x + p * m, m, tail);
+      return Eigen::internal::ploadu<Packet>(tail);
+    };
+    Index p = 0;
+    for (; p + 1 < k; p += 2) {
+      const Packet u = column_at(p), v = column_at(p + 1);
+      const Index at = p * y_step, next = at + y_step;
+      a0 = Eigen::internal::pmadd(u, Eigen::internal::pset1<Packet>(y0[at]), a0);
+      a1 = Eigen::internal::pmadd(u, Eigen::internal::pset1<Packet>(y1[at]), a1);
+      a2 = Eigen::internal::pmadd(u, Eigen::internal::pset1<Packet>(y2[at]), a2);
+      a3 = Eigen::internal::pmadd(u, Eigen::internal::pset1<Packet>(y3[at]), a3);
+      b0 = Eigen::internal::pmadd(v, Eigen::internal::pset1<Packet>(y0[next]), b0);
+      b1 = Eigen::internal::pmadd(v, Eigen::internal::pset1<Packet>(y1[next]), b1);
+      b2 = Eigen::internal::pmadd(v, Eigen::internal::pset1<Packet>(y2[next]), b2);
+      b3 = Eigen::internal::pmadd(v, Eigen::internal::pset1<Packet>(y3[next]), b3);
+    }
+    if (p < k) {
+      const Packet u = column_at(p);
+      const Index at = p * y_step;
+      a0 = Eigen::internal::pmadd(u, Eigen::internal::pset1<Packet>(y0[at]), a0);
+      a1 = Eigen::internal::pmadd(u, Eigen::internal::pset1<Packet>(y1[at]), a1);
+      a2 = Eigen::internal::pmadd(u, Eigen::internal::pset1<Packet>(y2[at]), a2);
+      a3 = Eigen::internal::pmadd(u, Eigen::internal::pset1<Packet>(y3[at]), a3);
+    }
+    a0 = Eigen::internal::padd(a0, b0);
+    a1 = Eigen::internal::padd(a1, b1);
+    a2 = Eigen::internal::padd(a2, b2);
+    a3 = Eigen::internal::padd(a3, b3);
+    const Packet sums[4] = {a0, a1, a2, a3};
+    for (Index q = 0; q < 4 && j0 + q < n; ++q) {
+      Eigen::internal::pstoreu(tail, sums[q]);
+      std::copy_n(tail, m, c + (j0 + q) * m);
+    }
+  }
+}
+
 /// Eigen's GEMM blocking for an m x n x k product (one thread), its packing buffers from the
 /// thread's scratch cache: Eigen's own allocates them afresh for every product.
 template <class Scalar>
@@ -243,6 +310,19 @@ void gemm_range(const Scalar* x, const Scalar* y, Scalar* c, Eigen::Index m, Eig
       short_rows_gemv(x_rows ? xb : yb, x_rows ? yb : xb, c + b * m * n, m * n, k);
     }
     return;
+  }
+  // A result at most a packet tall and a few columns wide, from a long contracted label.
+  if constexpr (!XTrans && std::is_floating_point_v<Scalar>) {
+    // At most half a packet's lanes idle: with fewer rows Eigen's kernel was as fast or faster
+    // (AVX-512 floats, m = 2 and 4, k = 32).
+    constexpr Index lanes = Eigen::internal::packet_traits<Scalar>::size;
+    if (!small && m > 1 && 2 * m >= lanes && m <= lanes && n > 1 && n <= small_result_columns) {
+      for (Index b = first; b < last; ++b) {
+        small_result_gemm(x + b * m * k, y + b * k * n, YTrans ? n : 1, YTrans ? 1 : k,
+                          c + b * m * n, m, n, k);
+      }
+      return;
+    }
   }
   if (small || m == 1 || n == 1) {
     for (Index b = first; b < last; ++b) {
