@@ -1,2 +1,4 @@
 // Harness self-test: the ko version compiles, which check.cmake must reject.
-int main() { return 0; }
+int main() {
+  return 0;
+}
