@@ -15,6 +15,28 @@ if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_G
    AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
   list(APPEND EIGEN_EINSUM_WARNING_FLAGS -Wno-error=array-bounds -Wno-error=stringop-overread)
 endif()
+# GCC < 13 with AVX-512 enabled (-march=native on such a machine) warns at -O2/-O3 that the
+# self-initialised result of _mm512_undefined_* in its own headers "may be used uninitialized"
+# (GCC bug 105593), thousands of times once Eigen's packet code is inlined into ours; with -Werror
+# that fails every build. Benchmarks, which add -march=native themselves, use the flags too.
+set(EIGEN_EINSUM_GCC_BUG_105593_FLAGS "")
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
+  set(EIGEN_EINSUM_GCC_BUG_105593_FLAGS -Wno-uninitialized -Wno-maybe-uninitialized)
+  # Checked afresh at every configure, with the build type's flags (try_compile's default is none).
+  function(eigen_einsum_flags_enable_avx512 out_var)
+    include(CheckCXXSourceCompiles)
+    set(CMAKE_TRY_COMPILE_CONFIGURATION "${CMAKE_BUILD_TYPE}")
+    set(CMAKE_REQUIRED_QUIET ON)
+    unset(EIGEN_EINSUM_FLAGS_ENABLE_AVX512 CACHE)
+    check_cxx_source_compiles("#ifndef __AVX512F__\n#error no AVX-512\n#endif\nint main() {}"
+                              EIGEN_EINSUM_FLAGS_ENABLE_AVX512)
+    set(${out_var} ${EIGEN_EINSUM_FLAGS_ENABLE_AVX512} PARENT_SCOPE)
+  endfunction()
+  eigen_einsum_flags_enable_avx512(_eigen_einsum_avx512)
+  if(_eigen_einsum_avx512)
+    list(APPEND EIGEN_EINSUM_WARNING_FLAGS ${EIGEN_EINSUM_GCC_BUG_105593_FLAGS})
+  endif()
+endif()
 
 # Gives target the standard chosen by EIGEN_EINSUM_CXX_STANDARD and the warning flags.
 function(eigen_einsum_dev_target target)
